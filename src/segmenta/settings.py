@@ -1,0 +1,55 @@
+"""The one settings object: read from CLI flags first, then ``SEGMENTA_*`` variables.
+
+Every path the program touches comes from here; no module keeps a global path.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "SEGMENTA_"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(ENV_PREFIX + name, default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths, serving options and secrets for one run of segmenta."""
+
+    warehouse: Path = Path("warehouse.duckdb")
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+    seed: int = 42
+    #: file with ``user:role:pbkdf2-hash`` lines; None means no sign-in required
+    users_file: Path | None = None
+    #: secret for signing cookies; never sent to the browser or the logs
+    secret_key: str | None = field(default=None, repr=False)
+    #: rows returned by the analysts' SQL page at most
+    sql_row_limit: int = 10_000
+    #: seconds a SQL page query may run
+    sql_timeout_s: float = 10.0
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        """Settings from ``SEGMENTA_*`` variables, then non-None ``overrides`` (CLI flags)."""
+        base = cls(
+            warehouse=Path(_env("WAREHOUSE", "warehouse.duckdb") or "warehouse.duckdb"),
+            host=_env("HOST", "127.0.0.1") or "127.0.0.1",
+            port=int(_env("PORT", "8050") or 8050),
+            debug=(_env("DEBUG", "0") or "0").lower() in {"1", "true", "yes"},
+            seed=int(_env("SEED", "42") or 42),
+            users_file=Path(p) if (p := _env("USERS_FILE")) else None,
+            secret_key=_env("SECRET_KEY"),
+            sql_row_limit=int(_env("SQL_ROW_LIMIT", "10000") or 10000),
+            sql_timeout_s=float(_env("SQL_TIMEOUT_S", "10") or 10),
+        )
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        if "warehouse" in clean:
+            clean["warehouse"] = Path(clean["warehouse"])
+        return replace(base, **clean)

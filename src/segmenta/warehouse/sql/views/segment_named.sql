@@ -1,0 +1,12 @@
+-- segment_named: one row per (run, segment) with the name in force: the manager's label for
+-- the segment's signature where there is one, the generated name otherwise.
+CREATE OR REPLACE VIEW segment_named AS
+WITH
+labels AS (
+    SELECT signature, arg_max(label, label_id) AS label
+    FROM segment_label
+    GROUP BY signature
+)
+SELECT s.*, coalesce(labels.label, s.name) AS display_label, labels.label IS NOT NULL AS is_renamed
+FROM segment s
+LEFT JOIN labels USING (signature);

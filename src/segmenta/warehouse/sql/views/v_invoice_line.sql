@@ -1,0 +1,20 @@
+-- v_invoice_line: one row per accepted invoice line, with its dimensions' readable names.
+CREATE OR REPLACE VIEW v_invoice_line AS
+WITH
+lines AS (SELECT * FROM fact_invoice_line),
+customers AS (SELECT customer_key, customer_id, display_name, is_excluded FROM dim_customer),
+products AS (SELECT product_key, stock_code, description, is_product FROM dim_product),
+countries AS (SELECT country_key, country_name, iso_alpha3 FROM dim_country)
+SELECT
+    lines.line_id, lines.load_id, lines.source_row,
+    lines.invoice_no, lines.invoice_ts, lines.date_key,
+    lines.customer_key, customers.customer_id, customers.display_name,
+    lines.product_key, products.stock_code, products.description, products.is_product,
+    lines.country_key, countries.country_name, countries.iso_alpha3,
+    lines.quantity, lines.unit_price, lines.amount,
+    lines.is_return, lines.is_cancellation, lines.is_duplicate,
+    customers.is_excluded AS customer_is_excluded
+FROM lines
+JOIN customers ON customers.customer_key = lines.customer_key
+JOIN products ON products.product_key = lines.product_key
+JOIN countries ON countries.country_key = lines.country_key;
