@@ -1,0 +1,5 @@
+import sys
+
+from segmenta.cli import main
+
+sys.exit(main())

@@ -1,0 +1,216 @@
+"""The ``segmenta`` command line: generate, ingest, model, score, sql, status, serve, demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from segmenta.settings import Settings
+
+
+class CliError(Exception):
+    """An error the user can act on: printed without a traceback, exit status 2."""
+
+
+def _add_warehouse(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--warehouse",
+        type=Path,
+        default=None,
+        help="DuckDB file (default: $SEGMENTA_WAREHOUSE or ./warehouse.duckdb)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="segmenta",
+        description="Customer segmentation: invoices -> DuckDB star schema -> segments, churn, dashboard.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("generate", help="write synthetic demo invoices and a customer table")
+    p.add_argument("--customers", type=int, default=5000, help="number of customers (default 5000)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default $SEGMENTA_SEED or 42)")
+    p.add_argument("--out", type=Path, default=Path("demo-data"), help="output folder")
+    p.add_argument("--format", choices=["csv", "parquet"], default="csv", help="invoice file format")
+
+    p = sub.add_parser("ingest", help="load invoice exports (CSV, XLSX, Parquet) and a customer table")
+    p.add_argument("files", nargs="*", type=Path, help="invoice files")
+    p.add_argument("--customers", type=Path, default=None, help="customer table (CSV, XLSX, Parquet)")
+    _add_warehouse(p)
+
+    p = sub.add_parser("model", help="compute features, segments and churn scores as one model run")
+    p.add_argument("--k", default="auto", help="number of segments, or 'auto' (sweep k = 2..12)")
+    p.add_argument("--algorithm", choices=["kmeans", "gmm"], default="kmeans")
+    p.add_argument("--horizon", type=int, default=90, help="churn horizon in days (default 90)")
+    p.add_argument("--seed", type=int, default=None)
+    _add_warehouse(p)
+
+    p = sub.add_parser("score", help="score one customer against the latest model run")
+    p.add_argument("--json", required=True, dest="payload", help="the customer's figures as JSON")
+    _add_warehouse(p)
+
+    p = sub.add_parser("sql", help="run a read-only query against the warehouse")
+    p.add_argument("query")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--limit", type=int, default=None, help="print at most this many rows")
+    _add_warehouse(p)
+
+    p = sub.add_parser("status", help="summarise what is loaded and modelled")
+    _add_warehouse(p)
+
+    p = sub.add_parser("serve", help="serve the dashboard")
+    _add_warehouse(p)
+    p.add_argument("--host", default=None, help="default $SEGMENTA_HOST or 127.0.0.1")
+    p.add_argument("--port", type=int, default=None, help="default $SEGMENTA_PORT or 8050")
+    p.add_argument("--debug", action="store_true", default=None, help="Dash debug mode (never in production)")
+
+    p = sub.add_parser("demo", help="generate demo data, ingest it, fit the models and serve the dashboard")
+    p.add_argument("--customers", type=int, default=5000)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--out", type=Path, default=Path("demo-data"))
+    p.add_argument("--no-serve", action="store_true", help="stop after building the warehouse")
+    _add_warehouse(p)
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        warehouse=getattr(args, "warehouse", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        debug=getattr(args, "debug", None),
+        seed=getattr(args, "seed", None),
+    )
+
+
+def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
+    from segmenta.etl.generate import write_demo_data
+
+    files = write_demo_data(args.out, n_customers=args.customers, seed=settings.seed, fmt=args.format)
+    print(f"wrote {files.n_lines:,} invoice lines to {files.invoices}")
+    print(f"wrote {files.n_customers:,} customers to {files.customers}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from segmenta.etl.load import ingest
+
+    if not args.files and args.customers is None:
+        raise CliError("ingest: name at least one invoice file or --customers FILE")
+    report = ingest(settings.warehouse, list(args.files), customer_file=args.customers)
+    print(report.summary())
+    return 0
+
+
+def cmd_model(args: argparse.Namespace, settings: Settings) -> int:
+    from segmenta.models.run import run_model
+
+    k: int | None
+    if args.k == "auto":
+        k = None
+    else:
+        try:
+            k = int(args.k)
+        except ValueError:
+            raise CliError(f"--k: expected 'auto' or a whole number, got {args.k!r}") from None
+        if not 2 <= k <= 50:
+            raise CliError(f"--k: expected 2..50, got {k}")
+    summary = run_model(
+        settings.warehouse, k=k, algorithm=args.algorithm, horizon_days=args.horizon, seed=settings.seed
+    )
+    print(summary.describe())
+    return 0
+
+
+def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
+    from segmenta.models.scoring import ScoringInputError, score_customer
+
+    try:
+        payload = json.loads(args.payload)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"--json: not valid JSON ({exc})") from None
+    try:
+        result = score_customer(settings.warehouse, payload)
+    except ScoringInputError as exc:
+        raise CliError(str(exc)) from None
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
+    from segmenta.warehouse.analyst import format_result, run_read_only_query
+
+    frame = run_read_only_query(settings.warehouse, args.query, limit=args.limit)
+    print(format_result(frame, args.format))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from segmenta.warehouse.status import describe_status
+
+    print(describe_status(settings.warehouse))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from segmenta.dashboard.app import serve
+
+    serve(settings)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from segmenta.etl.generate import write_demo_data
+    from segmenta.etl.load import ingest
+
+    files = write_demo_data(args.out, n_customers=args.customers, seed=settings.seed)
+    print(f"generated {files.n_lines:,} invoice lines and {files.n_customers:,} customers in {args.out}")
+    report = ingest(settings.warehouse, [files.invoices], customer_file=files.customers)
+    print(report.summary())
+    try:
+        from segmenta.models.run import run_model
+    except ImportError:  # pragma: no cover - while the model layer is not installed
+        print("models: not available in this build; skipping")
+    else:
+        print(run_model(settings.warehouse, seed=settings.seed).describe())
+    if args.no_serve:
+        return 0
+    from segmenta.dashboard.app import serve
+
+    serve(settings)
+    return 0
+
+
+COMMANDS = {
+    "generate": cmd_generate,
+    "ingest": cmd_ingest,
+    "model": cmd_model,
+    "score": cmd_score,
+    "sql": cmd_sql,
+    "status": cmd_status,
+    "serve": cmd_serve,
+    "demo": cmd_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from segmenta.etl.errors import InputError
+    from segmenta.warehouse.connection import WarehouseBusyError, WarehouseMissingError
+
+    args = build_parser().parse_args(argv)
+    settings = _settings(args)
+    try:
+        return COMMANDS[args.command](args, settings)
+    except (CliError, InputError, WarehouseMissingError, WarehouseBusyError) as exc:
+        print(f"segmenta {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
