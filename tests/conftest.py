@@ -1,0 +1,55 @@
+"""Shared fixtures: paths to ../shared data and a rule for skipping honestly.
+
+A test that needs ../shared or Chromium skips with a clear reason on a user's machine that
+lacks them; under CI (CI=true) the same absence fails the test, because CI has both.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("SEGMENTA_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+ON_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with ``reason``, or fail under CI where the resource must be present."""
+    if ON_CI:
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir() -> Path:
+    """``../shared/data`` with the real Online Retail file; skips (fails on CI) if absent."""
+    if not (SHARED_DATA / "online_retail.parquet").is_file():
+        skip_or_fail(f"real data not found at {SHARED_DATA} (set SEGMENTA_SHARED_DATA)")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def online_retail(shared_data_dir: Path) -> Path:
+    return shared_data_dir / "online_retail.parquet"
+
+
+@pytest.fixture(scope="session")
+def mall_customers(shared_data_dir: Path) -> Path:
+    path = shared_data_dir / "mall_customers.csv"
+    if not path.is_file():
+        skip_or_fail(f"{path} not found")
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium_paths() -> tuple[str, str]:
+    """(chromium, chromedriver) executables; skips (fails on CI) if absent."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not chromium or not driver:
+        skip_or_fail("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
+    return chromium, driver  # type: ignore[return-value]
