@@ -51,5 +51,7 @@ def chromium_paths() -> tuple[str, str]:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     driver = shutil.which("chromedriver")
     if not chromium or not driver:
-        skip_or_fail("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
+        skip_or_fail(
+            "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
+        )
     return chromium, driver  # type: ignore[return-value]

@@ -33,13 +33,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("generate", help="write synthetic demo invoices and a customer table")
     p.add_argument("--customers", type=int, default=5000, help="number of customers (default 5000)")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default $SEGMENTA_SEED or 42)")
+    p.add_argument(
+        "--seed", type=int, default=None, help="random seed (default $SEGMENTA_SEED or 42)"
+    )
     p.add_argument("--out", type=Path, default=Path("demo-data"), help="output folder")
-    p.add_argument("--format", choices=["csv", "parquet"], default="csv", help="invoice file format")
+    p.add_argument(
+        "--format", choices=["csv", "parquet"], default="csv", help="invoice file format"
+    )
 
-    p = sub.add_parser("ingest", help="load invoice exports (CSV, XLSX, Parquet) and a customer table")
+    p = sub.add_parser(
+        "ingest", help="load invoice exports (CSV, XLSX, Parquet) and a customer table"
+    )
     p.add_argument("files", nargs="*", type=Path, help="invoice files")
-    p.add_argument("--customers", type=Path, default=None, help="customer table (CSV, XLSX, Parquet)")
+    p.add_argument(
+        "--customers", type=Path, default=None, help="customer table (CSV, XLSX, Parquet)"
+    )
     _add_warehouse(p)
 
     p = sub.add_parser("model", help="compute features, segments and churn scores as one model run")
@@ -66,9 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_warehouse(p)
     p.add_argument("--host", default=None, help="default $SEGMENTA_HOST or 127.0.0.1")
     p.add_argument("--port", type=int, default=None, help="default $SEGMENTA_PORT or 8050")
-    p.add_argument("--debug", action="store_true", default=None, help="Dash debug mode (never in production)")
+    p.add_argument(
+        "--debug", action="store_true", default=None, help="Dash debug mode (never in production)"
+    )
 
-    p = sub.add_parser("demo", help="generate demo data, ingest it, fit the models and serve the dashboard")
+    p = sub.add_parser(
+        "demo", help="generate demo data, ingest it, fit the models and serve the dashboard"
+    )
     p.add_argument("--customers", type=int, default=5000)
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--out", type=Path, default=Path("demo-data"))
@@ -92,7 +104,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     from segmenta.etl.generate import write_demo_data
 
-    files = write_demo_data(args.out, n_customers=args.customers, seed=settings.seed, fmt=args.format)
+    files = write_demo_data(
+        args.out, n_customers=args.customers, seed=settings.seed, fmt=args.format
+    )
     print(f"wrote {files.n_lines:,} invoice lines to {files.invoices}")
     print(f"wrote {files.n_customers:,} customers to {files.customers}")
     return 0
@@ -122,7 +136,11 @@ def cmd_model(args: argparse.Namespace, settings: Settings) -> int:
         if not 2 <= k <= 50:
             raise CliError(f"--k: expected 2..50, got {k}")
     summary = run_model(
-        settings.warehouse, k=k, algorithm=args.algorithm, horizon_days=args.horizon, seed=settings.seed
+        settings.warehouse,
+        k=k,
+        algorithm=args.algorithm,
+        horizon_days=args.horizon,
+        seed=settings.seed,
     )
     print(summary.describe())
     return 0
@@ -170,7 +188,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from segmenta.etl.load import ingest
 
     files = write_demo_data(args.out, n_customers=args.customers, seed=settings.seed)
-    print(f"generated {files.n_lines:,} invoice lines and {files.n_customers:,} customers in {args.out}")
+    print(
+        f"generated {files.n_lines:,} invoice lines and {files.n_customers:,} customers in {args.out}"
+    )
     report = ingest(settings.warehouse, [files.invoices], customer_file=files.customers)
     print(report.summary())
     try:
@@ -201,13 +221,20 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     from segmenta.etl.errors import InputError
+    from segmenta.warehouse.analyst import QueryRefusedError
     from segmenta.warehouse.connection import WarehouseBusyError, WarehouseMissingError
 
     args = build_parser().parse_args(argv)
     settings = _settings(args)
     try:
         return COMMANDS[args.command](args, settings)
-    except (CliError, InputError, WarehouseMissingError, WarehouseBusyError) as exc:
+    except (
+        CliError,
+        InputError,
+        QueryRefusedError,
+        WarehouseMissingError,
+        WarehouseBusyError,
+    ) as exc:
         print(f"segmenta {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

@@ -82,7 +82,9 @@ def _remove_stale_temps(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def write_transaction(path: Path, lock_timeout_s: float = 600.0) -> Iterator[duckdb.DuckDBPyConnection]:
+def write_transaction(
+    path: Path, lock_timeout_s: float = 600.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to a private copy of the warehouse; swap it in on success.
 
     The schema is applied to the copy first, so callers always see every table.
@@ -101,7 +103,7 @@ def write_transaction(path: Path, lock_timeout_s: float = 600.0) -> Iterator[duc
             con.close()
             with tmp.open("rb+") as handle:
                 os.fsync(handle.fileno())
-            os.replace(tmp, path)
+            tmp.replace(path)
             _fsync_dir(path.parent)
         except BaseException:
             with contextlib.suppress(Exception):

@@ -25,8 +25,11 @@ def read_sql(relative: str) -> str:
 
 
 def table_names() -> list[str]:
-    return sorted(p.name.removesuffix(".sql") for p in (SQL_ROOT / "tables").iterdir()
-                  if p.name.endswith(".sql"))
+    return sorted(
+        p.name.removesuffix(".sql")
+        for p in (SQL_ROOT / "tables").iterdir()
+        if p.name.endswith(".sql")
+    )
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,5 +1,5 @@
 -- rejected_row: one row per input row that a cleaning rule rejected, with the raw values
--- as text so that nothing is lost.
+-- as text so that nothing is lost (invoice columns by name; every column in raw_values).
 -- key: (load_id, source_row). invariant: every row names an existing load and a rule.
 CREATE TABLE IF NOT EXISTS rejected_row (
     load_id      INTEGER NOT NULL,
@@ -14,5 +14,6 @@ CREATE TABLE IF NOT EXISTS rejected_row (
     invoice_date VARCHAR,
     unit_price   VARCHAR,
     customer_id  VARCHAR,
-    country      VARCHAR
+    country      VARCHAR,
+    raw_values   JSON                  -- every column of the row as read (customer tables, extra columns)
 );

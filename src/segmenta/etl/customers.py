@@ -1,0 +1,141 @@
+"""Read a customer table (the mall table, a CRM export): ids, demographics, other attributes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from segmenta.etl.columns import CUSTOMER_ALIASES, CUSTOMER_REQUIRED, match_columns
+from segmenta.etl.read import SOURCE_ROW, RawTable
+
+GENDERS = {
+    "f": "Female",
+    "female": "Female",
+    "woman": "Female",
+    "w": "Female",
+    "m": "Male",
+    "male": "Male",
+    "man": "Male",
+}
+
+
+@dataclass
+class CustomerTable:
+    customers: pl.DataFrame  # customer_id, gender, age, annual_income_k, spending_score, country
+    attributes: pl.DataFrame  # customer_id, attribute, value_num, value_text
+    rejected: pl.DataFrame  # SOURCE_ROW, rule, reason, raw_values
+    rows_in: int
+
+
+def _number(col: str) -> pl.Expr:
+    return (
+        pl.col(col)
+        .cast(pl.String)
+        .str.strip_chars()
+        .str.replace_all(r"[£$€,\s]", "")
+        .cast(pl.Float64, strict=False)
+    )
+
+
+def clean_customer_table(raw: RawTable) -> CustomerTable:
+    """Typed customers; rows without an id, with a duplicate id, or with unreadable numbers are rejected."""
+    mapping = match_columns(raw.path, raw.headers, CUSTOMER_ALIASES, CUSTOMER_REQUIRED)
+    df = raw.frame.collect()
+    h_id = mapping["customer_id"]
+    cid = pl.col(h_id).cast(pl.String).str.strip_chars().str.replace(r"^(\d+)\.0+$", "$1")
+    out = df.select(
+        pl.col(SOURCE_ROW).cast(pl.Int64),
+        pl.when(cid.str.len_chars() > 0).then(cid).alias("customer_id"),
+        (
+            pl.col(mapping["gender"])
+            .cast(pl.String)
+            .str.strip_chars()
+            .str.to_lowercase()
+            .replace_strict(GENDERS, default=None)
+            if "gender" in mapping
+            else pl.lit(None, pl.String)
+        ).alias("gender"),
+        *[
+            (_number(mapping[c]) if c in mapping else pl.lit(None, pl.Float64)).alias(c)
+            for c in ("age", "annual_income_k", "spending_score")
+        ],
+        (
+            pl.col(mapping["country"]).cast(pl.String)
+            if "country" in mapping
+            else pl.lit(None, pl.String)
+        ).alias("country"),
+    )
+    checks: list[tuple[pl.Expr, pl.Expr]] = [
+        (pl.col("customer_id").is_null(), pl.lit(f"column '{h_id}': value missing")),
+        (
+            pl.col("customer_id").is_first_distinct().not_(),
+            pl.format(
+                "column '{}': customer id '{}' appears more than once",
+                pl.lit(h_id),
+                pl.col("customer_id"),
+            ),
+        ),
+    ]
+    for canon in ("age", "annual_income_k", "spending_score"):
+        if canon in mapping:
+            h = mapping[canon]
+            bad = df[h].is_not_null() & out[canon].is_null()
+            checks.append(
+                (
+                    pl.lit(bad),
+                    pl.format(
+                        "column '{}': expected a number, got '{}'",
+                        pl.lit(h),
+                        pl.lit(df[h].cast(pl.String)),
+                    ),
+                )
+            )
+    if "age" in mapping:
+        checks.append(
+            (
+                (pl.col("age") < 0) | (pl.col("age") > 130),
+                pl.format(
+                    "column '{}': age {} is outside 0..130", pl.lit(mapping["age"]), pl.col("age")
+                ),
+            )
+        )
+    reason = pl.when(checks[0][0]).then(checks[0][1])
+    for cond, text in checks[1:]:
+        reason = reason.when(cond).then(text)
+    out = out.with_columns(reason.otherwise(pl.lit(None, pl.String)).alias("reason"))
+    raw_json = df.select(
+        pl.struct([pl.col(h).cast(pl.String) for h in raw.headers]).struct.json_encode()
+    )
+    out = out.with_columns(raw_json.to_series().alias("raw_values"))
+    good = out.filter(pl.col("reason").is_null())
+    rejected = out.filter(pl.col("reason").is_not_null()).select(
+        SOURCE_ROW, pl.lit("parse_values").alias("rule"), "reason", "customer_id", "raw_values"
+    )
+    known = set(mapping.values())
+    extra = [h for h in raw.headers if h not in known]
+    attributes = pl.DataFrame(
+        schema={
+            "customer_id": pl.String,
+            "attribute": pl.String,
+            "value_num": pl.Float64,
+            "value_text": pl.String,
+        }
+    )
+    if extra:
+        ok_rows = df.join(good.select(SOURCE_ROW), on=SOURCE_ROW, how="semi")
+        long = ok_rows.select(
+            cid.alias("customer_id"), *[pl.col(h).cast(pl.String).alias(h) for h in extra]
+        ).unpivot(index="customer_id", variable_name="attribute", value_name="value_text")
+        attributes = long.with_columns(
+            pl.col("value_text").str.strip_chars().cast(pl.Float64, strict=False).alias("value_num")
+        ).select("customer_id", "attribute", "value_num", "value_text")
+    customers = good.select(
+        "customer_id",
+        "gender",
+        pl.col("age").round(0).cast(pl.Int32),
+        "annual_income_k",
+        "spending_score",
+        "country",
+    )
+    return CustomerTable(customers, attributes, rejected, df.height)

@@ -1,0 +1,341 @@
+"""Load invoice files and a customer table into the warehouse, all or nothing.
+
+``ingest`` runs every file of one command in a single :func:`write_transaction`: the
+warehouse changes only if every file loads, and a file whose bytes were loaded before is
+skipped (so loading the same file twice doubles nothing).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from segmenta.etl import countries
+from segmenta.etl.clean import clean_invoices, raw_rejected_values
+from segmenta.etl.columns import (
+    CUSTOMER_ALIASES,
+    INVOICE_ALIASES,
+    INVOICE_REQUIRED,
+    normalise_header,
+)
+from segmenta.etl.customers import clean_customer_table
+from segmenta.etl.display_names import display_names
+from segmenta.etl.read import RawTable, new_workdir, read_table
+from segmenta.etl.rules import DEFAULT_RULES, RuleSet
+from segmenta.warehouse.connection import write_transaction
+from segmenta.warehouse.schema import read_sql
+
+log = logging.getLogger(__name__)
+
+#: stock codes that are not goods (postage, fees, discounts, charity): dim_product.is_product
+NON_PRODUCT_STOCK_CODES = (
+    "POST",
+    "DOT",
+    "C2",
+    "D",
+    "M",
+    "S",
+    "B",
+    "BANK CHARGES",
+    "AMAZONFEE",
+    "CRUK",
+    "PADS",
+    "ADJUST",
+    "ADJUST2",
+    "TEST001",
+    "TEST002",
+)
+
+
+@dataclass
+class LoadResult:
+    source_file: str
+    file_kind: str
+    rows_in: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    load_id: int | None = None
+    skipped_reason: str | None = None
+    rejected_by_rule: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        if self.skipped_reason:
+            return f"{self.source_file}: skipped, {self.skipped_reason}"
+        rules = ", ".join(f"{k} {v:,}" for k, v in sorted(self.rejected_by_rule.items()))
+        return (
+            f"{self.source_file}: load {self.load_id}: {self.rows_in:,} rows in, "
+            f"{self.rows_loaded:,} loaded, {self.rows_rejected:,} rejected"
+            + (f" ({rules})" if rules else "")
+            + f" in {self.seconds:.2f} s"
+        )
+
+
+@dataclass
+class IngestReport:
+    warehouse: Path
+    results: list[LoadResult]
+    seconds: float
+
+    def summary(self) -> str:
+        lines = [r.describe() for r in self.results]
+        lines.append(f"warehouse {self.warehouse} updated in {self.seconds:.2f} s")
+        return "\n".join(lines)
+
+
+def _now_utc() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _looks_like_invoices(headers: Sequence[str]) -> bool:
+    norm = {normalise_header(h) for h in headers}
+    return all(any(s in norm for s in INVOICE_ALIASES[c]) for c in INVOICE_REQUIRED)
+
+
+def _looks_like_customers(headers: Sequence[str]) -> bool:
+    norm = {normalise_header(h) for h in headers}
+    return any(s in norm for s in CUSTOMER_ALIASES["customer_id"])
+
+
+def _already_loaded(con: duckdb.DuckDBPyConnection, sha: str, kind: str) -> str | None:
+    row = con.execute(
+        read_sql("etl/find_loaded_file.sql"), {"sha256": sha, "file_kind": kind}
+    ).fetchone()
+    if row is None:
+        return None
+    return f"the same bytes were loaded as load {row[0]} ({row[1]}) at {row[2]:%Y-%m-%d %H:%M} UTC"
+
+
+def _stage_countries(con: duckdb.DuckDBPyConnection, names: list[str | None]) -> None:
+    known = {r[0] for r in con.execute("SELECT country_name FROM dim_country").fetchall()}
+    new = sorted({n for n in names if n and n not in known})
+    rows = [{"country_name": n, "source_name": n, **countries.country_facts(n)} for n in new]
+    staged_countries = pl.DataFrame(
+        rows,
+        schema={
+            "country_name": pl.String,
+            "source_name": pl.String,
+            "iso_alpha2": pl.String,
+            "iso_alpha3": pl.String,
+            "latitude": pl.Float64,
+            "longitude": pl.Float64,
+        },
+    )
+    con.register("staged_countries", staged_countries)
+    con.execute(read_sql("etl/insert_countries.sql"))
+    con.unregister("staged_countries")
+
+
+def _stage_new_customers(con: duckdb.DuckDBPyConnection, customers: pl.DataFrame) -> None:
+    """Insert customers (customer_id, country_name) not yet in dim_customer, with display names."""
+    existing = con.sql("SELECT customer_id FROM dim_customer WHERE customer_id IS NOT NULL").pl()[
+        "customer_id"
+    ]
+    new = customers.filter(~pl.col("customer_id").is_in(existing.implode())).unique("customer_id")
+    if new.is_empty():
+        return
+    iso = con.sql("SELECT country_name, iso_alpha2 FROM dim_country").pl()
+    new = new.join(iso, on="country_name", how="left").sort("customer_id")
+    taken = con.sql("SELECT display_name FROM dim_customer").pl()["display_name"].to_list()
+    staged_customers = new.with_columns(display_names(new, taken=taken))
+    con.register("staged_customers", staged_customers)
+    con.execute(read_sql("etl/insert_customers.sql"))
+    con.unregister("staged_customers")
+
+
+def load_invoice_file(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, source_file: str, rules: RuleSet
+) -> LoadResult:
+    started = _now_utc()
+    t0 = time.perf_counter()
+    result = LoadResult(source_file, "invoices")
+    if (why := _already_loaded(con, raw.sha256, "invoices")) is not None:
+        result.skipped_reason = why
+        return result
+    cleaned = clean_invoices(raw, rules)
+    load_id = con.execute(read_sql("etl/next_load_id.sql")).fetchone()[0]  # type: ignore[index]
+    lines = cleaned.accepted
+    _stage_countries(con, lines["country"].unique().to_list())
+    con.register("staged_lines", lines)
+    con.execute(
+        read_sql("etl/insert_products.sql"), {"non_products": list(NON_PRODUCT_STOCK_CODES)}
+    )
+    con.execute(read_sql("etl/fill_product_descriptions.sql"))
+    per_customer = (
+        lines.filter(pl.col("customer_id").is_not_null())
+        .group_by("customer_id")
+        .agg(pl.col("country").mode().sort().first().alias("country_name"))
+    )
+    _stage_new_customers(con, per_customer)
+    con.execute(read_sql("etl/insert_facts.sql"), {"load_id": load_id})
+    con.unregister("staged_lines")
+
+    staged_rejected = raw_rejected_values(raw, cleaned.rejected)
+    if not staged_rejected.is_empty():
+        con.register("staged_rejected", staged_rejected)
+        con.execute(
+            read_sql("etl/insert_rejected.sql"), {"load_id": load_id, "source_file": source_file}
+        )
+        con.unregister("staged_rejected")
+    result.rows_in = cleaned.rows_in
+    result.rows_loaded = lines.height
+    result.rows_rejected = cleaned.rejected.height
+    result.rejected_by_rule = dict(cleaned.rejected.group_by("rule").len().iter_rows())
+    result.load_id = load_id
+    _log_load(con, result, raw, rules, started)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def load_customer_file(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, source_file: str
+) -> LoadResult:
+    started = _now_utc()
+    t0 = time.perf_counter()
+    result = LoadResult(source_file, "customers")
+    if (why := _already_loaded(con, raw.sha256, "customers")) is not None:
+        result.skipped_reason = why
+        return result
+    table = clean_customer_table(raw)
+    load_id = con.execute(read_sql("etl/next_load_id.sql")).fetchone()[0]  # type: ignore[index]
+    names = (
+        table.customers["country"].map_elements(
+            countries.normalise_country_name, return_dtype=pl.String
+        )
+        if table.customers["country"].null_count() < table.customers.height
+        else table.customers["country"]
+    )
+    custs = table.customers.with_columns(names.alias("country"))
+    _stage_countries(con, custs["country"].unique().to_list())
+    _stage_new_customers(con, custs.select("customer_id", pl.col("country").alias("country_name")))
+    con.register("staged_customer_table", custs)
+    con.execute(read_sql("etl/upsert_customer_table.sql"))
+    con.unregister("staged_customer_table")
+    if not table.attributes.is_empty():
+        con.register("staged_attributes", table.attributes)
+        con.execute(read_sql("etl/replace_customer_attributes.sql"))
+        con.unregister("staged_attributes")
+    if not table.rejected.is_empty():
+        staged_rejected = table.rejected.with_columns(
+            *[
+                pl.lit(None, pl.String).alias(c)
+                for c in (
+                    "invoice_no",
+                    "stock_code",
+                    "description",
+                    "quantity",
+                    "invoice_date",
+                    "unit_price",
+                    "country",
+                )
+            ]
+        )
+        con.register("staged_rejected", staged_rejected)
+        con.execute(
+            read_sql("etl/insert_rejected.sql"), {"load_id": load_id, "source_file": source_file}
+        )
+        con.unregister("staged_rejected")
+    result.rows_in = table.rows_in
+    result.rows_loaded = table.customers.height
+    result.rows_rejected = table.rejected.height
+    result.rejected_by_rule = dict(table.rejected.group_by("rule").len().iter_rows())
+    result.load_id = load_id
+    _log_load(con, result, raw, DEFAULT_RULES, started, rule_names="parse_values")
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _log_load(
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    raw: RawTable,
+    rules: RuleSet,
+    started: datetime,
+    rule_names: str | None = None,
+) -> None:
+    con.execute(
+        read_sql("etl/insert_load_log.sql"),
+        {
+            "load_id": result.load_id,
+            "source_file": result.source_file,
+            "file_kind": result.file_kind,
+            "file_format": raw.file_format,
+            "encoding": raw.encoding,
+            "sha256": raw.sha256,
+            "rows_in": result.rows_in,
+            "rows_loaded": result.rows_loaded,
+            "rows_rejected": result.rows_rejected,
+            "rules": rule_names or ",".join(rules.names()),
+            "started_at": started,
+            "finished_at": _now_utc(),
+        },
+    )
+    log.info(
+        "load %s file=%s kind=%s rows_in=%d loaded=%d rejected=%d",
+        result.load_id,
+        result.source_file,
+        result.file_kind,
+        result.rows_in,
+        result.rows_loaded,
+        result.rows_rejected,
+    )
+
+
+def refresh_customers(con: duckdb.DuckDBPyConnection, rules: RuleSet) -> None:
+    """Recompute customers' activity, the customer rules and the date dimension."""
+    con.execute(read_sql("etl/fill_dates.sql"))
+    con.execute(read_sql("etl/refresh_customer_activity.sql"))
+    con.execute(
+        read_sql("etl/apply_customer_rules.sql"),
+        {
+            "excluded_ids": list(rules.excluded_customers),
+            "heavy_share": rules.heavy_return_share,
+            "named_enabled": rules.enabled("exclude_named_customers"),
+            "heavy_enabled": rules.enabled("exclude_heavy_returners"),
+        },
+    )
+
+
+def ingest(
+    warehouse: Path,
+    invoice_files: Sequence[Path],
+    customer_file: Path | None = None,
+    rules: RuleSet = DEFAULT_RULES,
+) -> IngestReport:
+    """Load every file into ``warehouse`` in one all-or-nothing transaction."""
+    t0 = time.perf_counter()
+    warehouse = Path(warehouse)
+    results: list[LoadResult] = []
+    with new_workdir(warehouse) as tmp:
+        workdir = Path(tmp)
+        # Read (and so validate headers of) every file before touching the warehouse.
+        raws = [(p, read_table(Path(p), workdir, _looks_like_invoices)) for p in invoice_files]
+        for _path, raw in raws:
+            clean_invoices_header_check(raw)
+        customer_raw = (
+            read_table(Path(customer_file), workdir, _looks_like_customers)
+            if customer_file
+            else None
+        )
+        with write_transaction(warehouse) as con:
+            con.execute(read_sql("etl/ensure_unknown_members.sql"))
+            for path, raw in raws:
+                results.append(load_invoice_file(con, raw, str(path), rules))
+            if customer_raw is not None and customer_file is not None:
+                results.append(load_customer_file(con, customer_raw, str(customer_file)))
+            refresh_customers(con, rules)
+    return IngestReport(warehouse, results, time.perf_counter() - t0)
+
+
+def clean_invoices_header_check(raw: RawTable) -> None:
+    """Fail before any work if a required invoice column is missing."""
+    from segmenta.etl.columns import match_columns
+
+    match_columns(raw.path, raw.headers, INVOICE_ALIASES, INVOICE_REQUIRED)

@@ -1,0 +1,126 @@
+"""The named cleaning rules, in the order they run.
+
+Each rule is one small, pure step. ``reject`` rules mark rows that go to ``rejected_row``
+(the first rule that fires names the row's reason); ``transform`` rules rewrite values;
+``flag`` rules set fact flags; ``customer`` rules exclude whole customers from customer
+analytics and run in the warehouse over the whole history after each load. The default set
+reproduces the published high-value-customer study on the UCI Online Retail file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+RuleKind = Literal["parse", "transform", "reject", "flag", "customer"]
+
+NON_PRODUCT_CODES = ("AMAZONFEE", "B", "BANK CHARGES", "M", "S")
+CHARITY_CODES = ("CRUK",)
+EXCLUDED_CUSTOMERS = ("12346", "16446", "15098", "15749")
+HEAVY_RETURN_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kind: RuleKind
+    summary: str
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Which rules run, and their parameters."""
+
+    non_product_codes: tuple[str, ...] = NON_PRODUCT_CODES
+    charity_codes: tuple[str, ...] = CHARITY_CODES
+    excluded_customers: tuple[str, ...] = EXCLUDED_CUSTOMERS
+    heavy_return_share: float = HEAVY_RETURN_SHARE
+    disabled: frozenset[str] = field(default_factory=frozenset)
+
+    def enabled(self, name: str) -> bool:
+        return name not in self.disabled
+
+    def names(self) -> list[str]:
+        return [r.name for r in RULES if self.enabled(r.name)]
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "parse_values",
+        "parse",
+        "Rows whose invoice number, stock code, date, quantity or unit price is missing or not "
+        "readable (a quantity that is not a whole number, a date in no known format) are rejected, "
+        "naming the column and the value.",
+    ),
+    Rule(
+        "uppercase_codes",
+        "transform",
+        "Invoice numbers and stock codes are trimmed and upper-cased ('85123a' = '85123A').",
+    ),
+    Rule(
+        "normalise_country",
+        "transform",
+        "Country names are trimmed and mapped to ISO 3166 common names with pycountry, plus the "
+        "export spellings EIRE -> Ireland, RSA -> South Africa, USA -> United States.",
+    ),
+    Rule(
+        "reject_non_positive_price",
+        "reject",
+        "Lines with unit price <= 0 (free samples, write-offs, adjustments) are rejected.",
+    ),
+    Rule(
+        "reject_unspecified_country",
+        "reject",
+        "Lines whose country is 'Unspecified' or empty are rejected.",
+    ),
+    Rule(
+        "reject_non_product_codes",
+        "reject",
+        "Lines of fee and adjustment codes AMAZONFEE, B, BANK CHARGES, M, S are rejected "
+        "(postage POST/DOT and discounts D stay: they are part of what customers pay).",
+    ),
+    Rule(
+        "reject_future_dates",
+        "reject",
+        "Lines dated more than a day after the load ran are rejected (clock or format errors).",
+    ),
+    Rule(
+        "cruk_as_purchase",
+        "transform",
+        "Charity lines (stock code CRUK) are counted as purchases: quantity made positive.",
+    ),
+    Rule("flag_returns", "flag", "Lines with a negative quantity are returns (is_return)."),
+    Rule(
+        "flag_cancellations",
+        "flag",
+        "Lines of invoices whose number starts with 'C' are cancellations (is_cancellation).",
+    ),
+    Rule(
+        "flag_exact_duplicates",
+        "flag",
+        "A line identical in every column to an earlier line of the same file is flagged "
+        "(is_duplicate) and kept, as the study kept it.",
+    ),
+    Rule(
+        "exclude_named_customers",
+        "customer",
+        "The study's four named customers 12346, 16446, 15098, 15749 are excluded from "
+        "customer analytics (their lines stay in the facts).",
+    ),
+    Rule(
+        "exclude_heavy_returners",
+        "customer",
+        "Customers who returned more than 90% of the units they bought are excluded from "
+        "customer analytics (their lines stay in the facts).",
+    ),
+)
+RULES_BY_NAME = {r.name: r for r in RULES}
+DEFAULT_RULES = RuleSet()
+
+
+def describe_rules() -> str:
+    """A Markdown table of the rules (the README's table is generated from this)."""
+    lines = ["| # | rule | kind | what it does |", "| --- | --- | --- | --- |"]
+    for i, rule in enumerate(RULES, start=1):
+        lines.append(f"| {i} | `{rule.name}` | {rule.kind} | {rule.summary} |")
+    return "\n".join(lines)

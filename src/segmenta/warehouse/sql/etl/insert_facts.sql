@@ -1,0 +1,23 @@
+-- The staged lines become facts, with surrogate keys looked up in the dimensions.
+INSERT INTO fact_invoice_line
+SELECT
+    (SELECT coalesce(max(line_id), 0) FROM fact_invoice_line)
+        + row_number() OVER (ORDER BY l.source_row) AS line_id,
+    $load_id AS load_id,
+    l.source_row,
+    l.invoice_no,
+    l.invoice_ts,
+    CAST(strftime(l.invoice_ts, '%Y%m%d') AS INTEGER) AS date_key,
+    coalesce(c.customer_key, 0) AS customer_key,
+    p.product_key,
+    coalesce(k.country_key, 0) AS country_key,
+    l.quantity,
+    l.unit_price,
+    l.quantity * l.unit_price AS amount,
+    l.is_return,
+    l.is_cancellation,
+    l.is_duplicate
+FROM staged_lines l
+JOIN dim_product p ON p.stock_code = l.stock_code
+LEFT JOIN dim_customer c ON c.customer_id = l.customer_id
+LEFT JOIN dim_country k ON k.country_name = l.country;
