@@ -27,6 +27,7 @@ from segmenta.etl.columns import (
 )
 from segmenta.etl.customers import clean_customer_table
 from segmenta.etl.display_names import display_names
+from segmenta.etl.errors import InputError
 from segmenta.etl.read import RawTable, new_workdir, read_table
 from segmenta.etl.rules import DEFAULT_RULES, RuleSet
 from segmenta.warehouse.connection import write_transaction
@@ -159,7 +160,11 @@ def load_invoice_file(
     if (why := _already_loaded(con, raw.sha256, "invoices")) is not None:
         result.skipped_reason = why
         return result
-    cleaned = clean_invoices(raw, rules)
+    try:
+        cleaned = clean_invoices(raw, rules)
+    except pl.exceptions.PolarsError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(raw.path, f"could not be read as a {raw.file_format.upper()} table: {first}") from None
     load_id = con.execute(read_sql("etl/next_load_id.sql")).fetchone()[0]  # type: ignore[index]
     lines = cleaned.accepted
     _stage_countries(con, lines["country"].unique().to_list())
