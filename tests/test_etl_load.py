@@ -42,41 +42,70 @@ def loaded(tmp_path: Path) -> Path:
 
 
 def test_every_row_is_a_fact_or_a_rejection(loaded: Path) -> None:
-    (rows_in, loaded_n, rejected), = query(loaded, "SELECT rows_in, rows_loaded, rows_rejected FROM load_log")
+    ((rows_in, loaded_n, rejected),) = query(
+        loaded, "SELECT rows_in, rows_loaded, rows_rejected FROM load_log"
+    )
     assert (rows_in, loaded_n, rejected) == (9, 7, 2)
     assert query(loaded, "SELECT count(*) FROM fact_invoice_line") == [(7,)]
-    assert query(loaded, "SELECT source_row, rule, source_file LIKE '%jan.csv' FROM rejected_row ORDER BY 1") == [
+    assert query(
+        loaded, "SELECT source_row, rule, source_file LIKE '%jan.csv' FROM rejected_row ORDER BY 1"
+    ) == [
         (7, "reject_non_product_codes", True),
         (8, "reject_non_positive_price", True),
     ]
 
 
 def test_unknown_customer_lines_stay_in_facts(loaded: Path) -> None:
-    rows = query(loaded, "SELECT customer_key, display_name FROM v_invoice_line WHERE customer_id IS NULL")
+    rows = query(
+        loaded, "SELECT customer_key, display_name FROM v_invoice_line WHERE customer_id IS NULL"
+    )
     assert rows == [(0, "Unknown customer")]
 
 
 def test_customer_rules_exclude_heavy_returners_and_named_ids(loaded: Path) -> None:
-    rows = dict(query(loaded, "SELECT customer_id, exclusion_reason FROM dim_customer WHERE customer_key <> 0"))
-    assert rows == {"17850": None, "12583": "exclude_heavy_returners", "12346": "exclude_named_customers"}
-    assert query(loaded, "SELECT count(*), count(DISTINCT customer_key) FROM v_customer_line") == [(3, 1)]
+    rows = dict(
+        query(
+            loaded, "SELECT customer_id, exclusion_reason FROM dim_customer WHERE customer_key <> 0"
+        )
+    )
+    assert rows == {
+        "17850": None,
+        "12583": "exclude_heavy_returners",
+        "12346": "exclude_named_customers",
+    }
+    assert query(loaded, "SELECT count(*), count(DISTINCT customer_key) FROM v_customer_line") == [
+        (3, 1)
+    ]
 
 
 def test_dimensions(loaded: Path) -> None:
-    assert query(loaded, "SELECT country_name, iso_alpha3 FROM dim_country WHERE country_key <> 0 ORDER BY 1") == [
-        ("France", "FRA"), ("Ireland", "IRL"), ("United Kingdom", "GBR"),
+    assert query(
+        loaded, "SELECT country_name, iso_alpha3 FROM dim_country WHERE country_key <> 0 ORDER BY 1"
+    ) == [
+        ("France", "FRA"),
+        ("Ireland", "IRL"),
+        ("United Kingdom", "GBR"),
     ]
     assert query(loaded, "SELECT count(*), min(date), max(date) FROM dim_date")[0][0] == 6
-    assert query(loaded, "SELECT description FROM dim_product WHERE stock_code = '22633'") == [("HAND WARMER",)]
+    assert query(loaded, "SELECT description FROM dim_product WHERE stock_code = '22633'") == [
+        ("HAND WARMER",)
+    ]
     names = query(loaded, "SELECT display_name FROM dim_customer WHERE customer_key <> 0")
     assert len({n for (n,) in names}) == 3 and all(n and n != "Unknown customer" for (n,) in names)
-    (first, last), = query(loaded, "SELECT first_purchase_at::VARCHAR, last_purchase_at::VARCHAR FROM dim_customer WHERE customer_id = '17850'")
+    ((first, last),) = query(
+        loaded,
+        "SELECT first_purchase_at::VARCHAR, last_purchase_at::VARCHAR FROM dim_customer WHERE customer_id = '17850'",
+    )
     assert (first, last) == ("2010-12-01 08:26:00", "2010-12-03 09:41:00")
 
 
 def test_amount_invariant_and_keys(loaded: Path) -> None:
-    assert query(loaded, "SELECT count(*) FROM fact_invoice_line WHERE amount <> quantity * unit_price") == [(0,)]
-    assert query(loaded, "SELECT count(*) - count(DISTINCT line_id) FROM fact_invoice_line") == [(0,)]
+    assert query(
+        loaded, "SELECT count(*) FROM fact_invoice_line WHERE amount <> quantity * unit_price"
+    ) == [(0,)]
+    assert query(loaded, "SELECT count(*) - count(DISTINCT line_id) FROM fact_invoice_line") == [
+        (0,)
+    ]
     orphans = """SELECT count(*) FROM fact_invoice_line f
                  LEFT JOIN dim_customer c USING (customer_key) LEFT JOIN dim_product p USING (product_key)
                  LEFT JOIN dim_date d USING (date_key)
@@ -92,13 +121,18 @@ def test_loading_the_same_file_twice_doubles_nothing(tmp_path: Path, loaded: Pat
 
 
 def test_second_file_appends_and_reuses_dimensions(tmp_path: Path, loaded: Path) -> None:
-    feb = write_csv(tmp_path / "feb.csv", csv_text(["536400,85123A,WHITE HEART,3,2011-02-01 08:00:00,2.55,17850,United Kingdom"]))
+    feb = write_csv(
+        tmp_path / "feb.csv",
+        csv_text(["536400,85123A,WHITE HEART,3,2011-02-01 08:00:00,2.55,17850,United Kingdom"]),
+    )
     ingest(loaded, [feb])
-    assert query(loaded, "SELECT count(*), count(DISTINCT line_id) FROM fact_invoice_line") == [(8, 8)]
-    assert query(loaded, "SELECT count(*) FROM dim_customer WHERE customer_id = '17850'") == [(1,)]
-    assert query(loaded, "SELECT last_purchase_at::VARCHAR FROM dim_customer WHERE customer_id = '17850'") == [
-        ("2011-02-01 08:00:00",)
+    assert query(loaded, "SELECT count(*), count(DISTINCT line_id) FROM fact_invoice_line") == [
+        (8, 8)
     ]
+    assert query(loaded, "SELECT count(*) FROM dim_customer WHERE customer_id = '17850'") == [(1,)]
+    assert query(
+        loaded, "SELECT last_purchase_at::VARCHAR FROM dim_customer WHERE customer_id = '17850'"
+    ) == [("2011-02-01 08:00:00",)]
 
 
 def _digest(path: Path) -> str:
@@ -107,12 +141,23 @@ def _digest(path: Path) -> str:
 
 def test_failing_load_leaves_warehouse_untouched(tmp_path: Path, loaded: Path) -> None:
     before = _digest(loaded)
-    good = write_csv(tmp_path / "good.csv", csv_text(["536500,85123A,WHITE HEART,3,2011-02-01 08:00:00,2.55,17850,United Kingdom"]))
-    broken = write_csv(tmp_path / "broken.csv", csv_text(['1,A,"unterminated,1,2011-02-01 08:00:00,1,1,UK', "2,A,x,1,2011-02-01 08:00:00,1,1,UK,extra"]))
+    good = write_csv(
+        tmp_path / "good.csv",
+        csv_text(["536500,85123A,WHITE HEART,3,2011-02-01 08:00:00,2.55,17850,United Kingdom"]),
+    )
+    broken = write_csv(
+        tmp_path / "broken.csv",
+        csv_text(
+            [
+                '1,A,"unterminated,1,2011-02-01 08:00:00,1,1,UK',
+                "2,A,x,1,2011-02-01 08:00:00,1,1,UK,extra",
+            ]
+        ),
+    )
     with pytest.raises(InputError, match="broken.csv"):
         ingest(loaded, [good, broken])
     assert _digest(loaded) == before
-    assert not list(tmp_path.glob("wh.duckdb.tmp-*")), "no temporary copy is left behind"
+    assert len(list(tmp_path.glob(".wh.duckdb.v*"))) == 1, "no half-built version is left behind"
 
 
 def test_missing_column_fails_before_anything_is_written(tmp_path: Path) -> None:
@@ -132,18 +177,36 @@ def test_customer_table_adds_demographics_and_attributes(tmp_path: Path, loaded:
     report = ingest(loaded, [], customer_file=table)
     result = report.results[0]
     assert (result.rows_in, result.rows_loaded, result.rows_rejected) == (4, 2, 2)
-    assert query(loaded, "SELECT gender, age, annual_income_k, spending_score FROM dim_customer WHERE customer_id = '17850'") == [
-        ("Male", 19, 15.0, 39.0)
-    ]
+    assert query(
+        loaded,
+        "SELECT gender, age, annual_income_k, spending_score FROM dim_customer WHERE customer_id = '17850'",
+    ) == [("Male", 19, 15.0, 39.0)]
     assert query(loaded, "SELECT count(*) FROM dim_customer WHERE customer_id = '99999'") == [(1,)]
-    assert query(loaded, "SELECT value_text FROM customer_attribute a JOIN dim_customer c USING (customer_key) WHERE c.customer_id = '99999'") == [("b",)]
-    reasons = [r for (r,) in query(loaded, "SELECT reason FROM rejected_row WHERE raw_values IS NOT NULL AND source_file LIKE '%customers.csv' ORDER BY source_row")]
-    assert reasons == ["column 'CustomerID': value missing", "column 'Age': expected a number, got 'old'"]
+    assert query(
+        loaded,
+        "SELECT value_text FROM customer_attribute a JOIN dim_customer c USING (customer_key) WHERE c.customer_id = '99999'",
+    ) == [("b",)]
+    reasons = [
+        r
+        for (r,) in query(
+            loaded,
+            "SELECT reason FROM rejected_row WHERE raw_values IS NOT NULL AND source_file LIKE '%customers.csv' ORDER BY source_row",
+        )
+    ]
+    assert reasons == [
+        "column 'CustomerID': value missing",
+        "column 'Age': expected a number, got 'old'",
+    ]
 
 
 def test_customer_table_alone(tmp_path: Path) -> None:
-    table = write_csv(tmp_path / "mall.csv", "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n1,Male,19,15,39\n2,Female,21,16,81\n")
+    table = write_csv(
+        tmp_path / "mall.csv",
+        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n1,Male,19,15,39\n2,Female,21,16,81\n",
+    )
     wh = tmp_path / "mall.duckdb"
     ingest(wh, [], customer_file=table)
-    assert query(wh, "SELECT count(*), count(age) FROM dim_customer WHERE customer_key <> 0") == [(2, 2)]
+    assert query(wh, "SELECT count(*), count(age) FROM dim_customer WHERE customer_key <> 0") == [
+        (2, 2)
+    ]
     assert query(wh, "SELECT count(*) FROM fact_invoice_line") == [(0,)]

@@ -24,7 +24,9 @@ def read_clean(path: Path, tmp_path: Path):
     ("encoding", "expected"),
     [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("cp1252", "cp1252"), ("latin-1", "cp1252")],
 )
-def test_csv_encodings_are_detected_and_decoded(tmp_path: Path, encoding: str, expected: str) -> None:
+def test_csv_encodings_are_detected_and_decoded(
+    tmp_path: Path, encoding: str, expected: str
+) -> None:
     path = write_csv(tmp_path / "in.csv", csv_text([LINE]), encoding=encoding)
     raw, result = read_clean(path, tmp_path)
     assert raw.encoding == expected
@@ -48,14 +50,18 @@ def test_other_separators_are_sniffed(tmp_path: Path, sep: str) -> None:
 
 
 def test_us_dates_of_the_uci_csv_export(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "in.csv", csv_text([LINE.replace("2010-12-01 08:26:00", "12/1/2010 8:26")]))
+    path = write_csv(
+        tmp_path / "in.csv", csv_text([LINE.replace("2010-12-01 08:26:00", "12/1/2010 8:26")])
+    )
     _, result = read_clean(path, tmp_path)
     assert result.date_format == "%m/%d/%Y %H:%M"
     assert str(result.accepted["invoice_ts"].item()) == "2010-12-01 08:26:00"
 
 
 def test_parquet_keeps_types(tmp_path: Path) -> None:
-    frame = invoice_rows(("536365", "85123A", 6, "2010-12-01 08:26:00", 2.55, 17850.0, "United Kingdom"))
+    frame = invoice_rows(
+        ("536365", "85123A", 6, "2010-12-01 08:26:00", 2.55, 17850.0, "United Kingdom")
+    )
     frame = frame.with_columns(pl.col("InvoiceDate").str.to_datetime())
     path = tmp_path / "in.parquet"
     frame.write_parquet(path)
@@ -85,15 +91,30 @@ def test_excel_with_several_data_sheets_is_refused(tmp_path: Path) -> None:
     with xlsxwriter.Workbook(path) as book:
         frame.write_excel(book, worksheet="2009-2010")
         frame.write_excel(book, worksheet="2010-2011")
-    with pytest.raises(InputError, match=r"two.xlsx: several sheets look like data \('2009-2010', '2010-2011'\)"):
+    with pytest.raises(
+        InputError, match=r"two.xlsx: several sheets look like data \('2009-2010', '2010-2011'\)"
+    ):
         read_table(path, tmp_path, lambda h: "InvoiceNo" in h)
 
 
 def test_online_retail_ii_layout_aliases(tmp_path: Path) -> None:
-    header = ["Invoice", "StockCode", "Description", "Quantity", "InvoiceDate", "Price", "Customer ID", "Country"]
+    header = [
+        "Invoice",
+        "StockCode",
+        "Description",
+        "Quantity",
+        "InvoiceDate",
+        "Price",
+        "Customer ID",
+        "Country",
+    ]
     path = write_csv(tmp_path / "ii.csv", csv_text([LINE], header=header))
     _, result = read_clean(path, tmp_path)
-    assert result.accepted.select("invoice_no", "unit_price", "customer_id").row(0) == ("536365", 2.55, "17850")
+    assert result.accepted.select("invoice_no", "unit_price", "customer_id").row(0) == (
+        "536365",
+        2.55,
+        "17850",
+    )
 
 
 @pytest.mark.parametrize(

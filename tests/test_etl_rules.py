@@ -17,7 +17,9 @@ from tests.helpers import csv_text, write_csv
 NOW = datetime(2012, 1, 1)
 
 
-def clean(tmp_path: Path, lines: list[str], rules: RuleSet | None = None, header: list[str] | None = None):
+def clean(
+    tmp_path: Path, lines: list[str], rules: RuleSet | None = None, header: list[str] | None = None
+):
     path = write_csv(tmp_path / "in.csv", csv_text(lines, header))
     raw = read_table(path, tmp_path, lambda h: True)
     return raw, clean_invoices(raw, rules or RuleSet(), now=NOW)
@@ -43,12 +45,20 @@ def test_normalise_country_maps_export_spellings(tmp_path: Path) -> None:
         "4,A,x,1,2010-12-01 09:00:00,1,4,Channel Islands",
     ]
     _, r = clean(tmp_path, lines)
-    assert r.accepted["country"].to_list() == ["Ireland", "South Africa", "United States", "Channel Islands"]
+    assert r.accepted["country"].to_list() == [
+        "Ireland",
+        "South Africa",
+        "United States",
+        "Channel Islands",
+    ]
 
 
 def test_reject_non_positive_price(tmp_path: Path) -> None:
-    lines = ["1,A,x,1,2010-12-01 09:00:00,0,1,UK", "2,A,x,1,2010-12-01 09:00:00,-11062.06,,UK",
-             "3,A,x,1,2010-12-01 09:00:00,0.01,1,UK"]
+    lines = [
+        "1,A,x,1,2010-12-01 09:00:00,0,1,UK",
+        "2,A,x,1,2010-12-01 09:00:00,-11062.06,,UK",
+        "3,A,x,1,2010-12-01 09:00:00,0.01,1,UK",
+    ]
     _, r = clean(tmp_path, lines)
     assert rule_of(r, 1) == rule_of(r, 2) == "reject_non_positive_price"
     assert r.accepted["source_row"].to_list() == [3]
@@ -56,8 +66,11 @@ def test_reject_non_positive_price(tmp_path: Path) -> None:
 
 
 def test_reject_unspecified_country(tmp_path: Path) -> None:
-    lines = ["1,A,x,1,2010-12-01 09:00:00,1,1,Unspecified", "2,A,x,1,2010-12-01 09:00:00,1,1,",
-             "3,A,x,1,2010-12-01 09:00:00,1,1,France"]
+    lines = [
+        "1,A,x,1,2010-12-01 09:00:00,1,1,Unspecified",
+        "2,A,x,1,2010-12-01 09:00:00,1,1,",
+        "3,A,x,1,2010-12-01 09:00:00,1,1,France",
+    ]
     _, r = clean(tmp_path, lines)
     assert rule_of(r, 1) == rule_of(r, 2) == "reject_unspecified_country"
     assert r.accepted["country"].to_list() == ["France"]
@@ -65,7 +78,10 @@ def test_reject_unspecified_country(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("code", ["AMAZONFEE", "B", "BANK CHARGES", "M", "S", "m"])
 def test_reject_non_product_codes(tmp_path: Path, code: str) -> None:
-    _, r = clean(tmp_path, [f"1,{code},x,1,2010-12-01 09:00:00,5,1,UK", "2,POST,x,1,2010-12-01 09:00:00,18,1,UK"])
+    _, r = clean(
+        tmp_path,
+        [f"1,{code},x,1,2010-12-01 09:00:00,5,1,UK", "2,POST,x,1,2010-12-01 09:00:00,18,1,UK"],
+    )
     assert rule_of(r, 1) == "reject_non_product_codes"
     assert r.accepted["stock_code"].to_list() == ["POST"], "postage is kept, as the study kept it"
 
@@ -80,7 +96,10 @@ def test_cruk_counted_as_purchase(tmp_path: Path) -> None:
 def test_returns_and_cancellations_are_flagged(tmp_path: Path) -> None:
     lines = ["C9,A,x,-2,2010-12-01 09:00:00,1,1,UK", "9,A,x,2,2010-12-01 09:00:00,1,1,UK"]
     _, r = clean(tmp_path, lines)
-    assert r.accepted.select("is_return", "is_cancellation").rows() == [(True, True), (False, False)]
+    assert r.accepted.select("is_return", "is_cancellation").rows() == [
+        (True, True),
+        (False, False),
+    ]
 
 
 def test_exact_duplicates_are_flagged_and_kept(tmp_path: Path) -> None:
@@ -90,7 +109,9 @@ def test_exact_duplicates_are_flagged_and_kept(tmp_path: Path) -> None:
 
 
 def test_future_dates_are_rejected(tmp_path: Path) -> None:
-    _, r = clean(tmp_path, ["1,A,x,1,2030-01-01 09:00:00,1,1,UK", "2,A,x,1,2011-01-01 09:00:00,1,1,UK"])
+    _, r = clean(
+        tmp_path, ["1,A,x,1,2030-01-01 09:00:00,1,1,UK", "2,A,x,1,2011-01-01 09:00:00,1,1,UK"]
+    )
     assert rule_of(r, 1) == "reject_future_dates"
 
 
@@ -107,7 +128,10 @@ def test_unparseable_values_name_the_column_and_value(tmp_path: Path) -> None:
     reasons = dict(zip(r.rejected["source_row"], r.rejected["reason"], strict=True))
     assert reasons[1] == "column 'Quantity': expected a whole number, got 'two'"
     assert "whole number" in reasons[2]
-    assert reasons[3].startswith("column 'InvoiceDate': expected a date like") and "'yesterday'" in reasons[3]
+    assert (
+        reasons[3].startswith("column 'InvoiceDate': expected a date like")
+        and "'yesterday'" in reasons[3]
+    )
     assert reasons[4] == "column 'UnitPrice': expected a finite number, got 'cheap'"
     assert reasons[5] == "column 'InvoiceNo': value missing"
     assert r.accepted["source_row"].to_list() == [6]
@@ -116,13 +140,18 @@ def test_unparseable_values_name_the_column_and_value(tmp_path: Path) -> None:
 
 
 def test_lines_without_customer_stay(tmp_path: Path) -> None:
-    _, r = clean(tmp_path, ["1,A,x,1,2010-12-01 09:00:00,1,,UK", "2,A,x,1,2010-12-01 09:00:00,1,17850.0,UK"])
+    _, r = clean(
+        tmp_path, ["1,A,x,1,2010-12-01 09:00:00,1,,UK", "2,A,x,1,2010-12-01 09:00:00,1,17850.0,UK"]
+    )
     assert r.accepted["customer_id"].to_list() == [None, "17850"]
 
 
 def test_disabled_rule_does_not_run(tmp_path: Path) -> None:
-    _, r = clean(tmp_path, ["1,A,x,1,2010-12-01 09:00:00,0,1,UK"],
-                 rules=RuleSet(disabled=frozenset({"reject_non_positive_price"})))
+    _, r = clean(
+        tmp_path,
+        ["1,A,x,1,2010-12-01 09:00:00,0,1,UK"],
+        rules=RuleSet(disabled=frozenset({"reject_non_positive_price"})),
+    )
     assert r.rejected.is_empty()
     assert r.accepted.height == 1
 
@@ -135,7 +164,15 @@ def test_every_row_lands_once(tmp_path: Path) -> None:
 
 
 def test_missing_required_column_is_named(tmp_path: Path) -> None:
-    header = ["InvoiceNo", "StockCode", "Description", "Qty", "InvoiceDate", "CustomerID", "Country"]
+    header = [
+        "InvoiceNo",
+        "StockCode",
+        "Description",
+        "Qty",
+        "InvoiceDate",
+        "CustomerID",
+        "Country",
+    ]
     with pytest.raises(InputError, match=r"in.csv: required column\(s\) missing: unit_price"):
         clean(tmp_path, ["1,A,x,1,2010-12-01 09:00:00,1,UK"], header=header)
 

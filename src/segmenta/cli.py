@@ -123,8 +123,6 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_model(args: argparse.Namespace, settings: Settings) -> int:
-    from segmenta.models.run import run_model
-
     k: int | None
     if args.k == "auto":
         k = None
@@ -135,6 +133,8 @@ def cmd_model(args: argparse.Namespace, settings: Settings) -> int:
             raise CliError(f"--k: expected 'auto' or a whole number, got {args.k!r}") from None
         if not 2 <= k <= 50:
             raise CliError(f"--k: expected 2..50, got {k}")
+    from segmenta.models.run import run_model
+
     summary = run_model(
         settings.warehouse,
         k=k,

@@ -164,7 +164,9 @@ def load_invoice_file(
         cleaned = clean_invoices(raw, rules)
     except pl.exceptions.PolarsError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(raw.path, f"could not be read as a {raw.file_format.upper()} table: {first}") from None
+        raise InputError(
+            raw.path, f"could not be read as a {raw.file_format.upper()} table: {first}"
+        ) from None
     load_id = con.execute(read_sql("etl/next_load_id.sql")).fetchone()[0]  # type: ignore[index]
     lines = cleaned.accepted
     _stage_countries(con, lines["country"].unique().to_list())

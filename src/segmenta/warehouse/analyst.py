@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from segmenta.warehouse.connection import WarehouseMissingError
+from segmenta.warehouse.connection import open_read_only
 
 #: statement types a query may have
 QUERY_TYPES = {duckdb.StatementType.SELECT}

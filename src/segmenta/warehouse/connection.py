@@ -1,12 +1,15 @@
 """Connection rules for the warehouse file.
 
-DuckDB allows one read-write process or many read-only processes on a file, never both.
-So writers never touch the live file: :func:`write_transaction` copies it to a temporary
-file next to it, lets the caller change the copy, checkpoints it and swaps it into place
-with an atomic ``os.replace``. Readers (the dashboard's workers, analysts' tools) keep the
-old file open until they notice the swap (:class:`WarehouseReader` compares the inode) and
-reopen. A writer that fails or is killed leaves the live file exactly as it was.
-Writers serialise on an advisory lock file ``<warehouse>.lock``.
+DuckDB allows one read-write process or many read-only processes on a file, never both, and
+a process keeps one database instance per file path. So writers never touch a file that
+readers may hold: the warehouse path (``warehouse.duckdb``) is a symbolic link to a
+versioned file beside it (``.warehouse.duckdb.v000042``). :func:`write_transaction` copies
+the current version to the next one, lets the caller change it, checkpoints it and swaps the
+link to it with an atomic rename. Readers (the dashboard's workers, analysts' tools) keep the
+version they opened until they notice the link moved (:class:`WarehouseReader`) and open the
+new one. A writer that fails or is killed leaves the link, and so the warehouse, as it was.
+Writers serialise on an advisory lock file ``<warehouse>.lock``. The version before the
+current one is kept for readers still on it; older ones are removed.
 """
 
 from __future__ import annotations
@@ -39,8 +42,26 @@ def _lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
-def _tmp_path(path: Path) -> Path:
-    return path.with_name(f"{path.name}.tmp-{os.getpid()}")
+def _version_path(path: Path, number: int) -> Path:
+    return path.with_name(f".{path.name}.v{number:06d}")
+
+
+def _versions(path: Path) -> list[tuple[int, Path]]:
+    found = []
+    for candidate in path.parent.glob(f".{path.name}.v*"):
+        suffix = candidate.name.rsplit(".v", 1)[-1]
+        if suffix.isdigit():
+            found.append((int(suffix), candidate))
+    return sorted(found)
+
+
+def current_file(path: Path) -> Path | None:
+    """The file the warehouse path stands for now: the link's target, or the plain file."""
+    path = Path(path)
+    if path.is_symlink():
+        target = path.parent / os.readlink(path)
+        return target if target.exists() else None
+    return path if path.exists() else None
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -75,60 +96,93 @@ def writer_lock(path: Path, timeout_s: float = 600.0) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _remove_stale_temps(path: Path) -> None:
-    """Remove temporary copies left by writers that were killed (we hold the lock)."""
-    for stale in path.parent.glob(f"{path.name}.tmp-*"):
-        stale.unlink(missing_ok=True)
+def _remove_old_versions(path: Path, keep: set[Path]) -> None:
+    """Remove versions that are neither kept nor in use (we hold the writer lock)."""
+    for _, version in _versions(path):
+        if version not in keep:
+            version.unlink(missing_ok=True)
+            version.with_name(version.name + ".wal").unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
 def write_transaction(
     path: Path, lock_timeout_s: float = 600.0
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a read-write connection to a private copy of the warehouse; swap it in on success.
+    """Yield a read-write connection to the next version of the warehouse; swap it in on success.
 
-    The schema is applied to the copy first, so callers always see every table.
+    The schema is applied to the new version first, so callers always see every table.
     """
     path = Path(path)
     with writer_lock(path, lock_timeout_s):
-        _remove_stale_temps(path)
-        tmp = _tmp_path(path)
-        if path.exists():
-            shutil.copyfile(path, tmp)
-        con = duckdb.connect(str(tmp))
+        current = current_file(path)
+        versions = _versions(path)
+        # versions newer than the current one were left by killed writers
+        _remove_old_versions(
+            path, keep={v for _, v in versions if current and v.name <= current.name}
+        )
+        number = (versions[-1][0] + 1) if versions else 1
+        new = _version_path(path, number)
+        if current is not None:
+            shutil.copyfile(current, new)
+        con = duckdb.connect(str(new))
         try:
             apply_schema(con)
             yield con
             con.execute("CHECKPOINT")
             con.close()
-            with tmp.open("rb+") as handle:
+            with new.open("rb+") as handle:
                 os.fsync(handle.fileno())
-            tmp.replace(path)
+            link = path.with_name(f".{path.name}.link-{os.getpid()}")
+            link.unlink(missing_ok=True)
+            link.symlink_to(new.name)
+            link.replace(path)
             _fsync_dir(path.parent)
         except BaseException:
             with contextlib.suppress(Exception):
                 con.close()
-            tmp.unlink(missing_ok=True)
-            tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+            new.unlink(missing_ok=True)
+            new.with_name(new.name + ".wal").unlink(missing_ok=True)
             raise
+        keep = {new}
+        if current is not None and current != path:
+            keep.add(current)
+        _remove_old_versions(path, keep)
+
+
+#: every read-only connection in a process shares one database instance per file, so they
+#: must all have the same configuration: no file, network or extension access for anyone.
+READ_ONLY_CONFIG = {
+    "enable_external_access": False,
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+}
 
 
 def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection; raises :class:`WarehouseMissingError` if there is no file."""
-    path = Path(path)
-    if not path.exists():
-        raise WarehouseMissingError(
-            f"{path}: no warehouse here yet; run `segmenta ingest FILE` or `segmenta demo` first"
-        )
-    return duckdb.connect(str(path), read_only=True)
+    for attempt in range(3):
+        target = current_file(Path(path))
+        if target is None:
+            raise WarehouseMissingError(
+                f"{path}: no warehouse here yet; run `segmenta ingest FILE` or `segmenta demo` first"
+            )
+        try:
+            return duckdb.connect(str(target), read_only=True, config=dict(READ_ONLY_CONFIG))
+        except duckdb.IOException:
+            if attempt == 2 or target.exists():
+                raise
+            # a writer swapped twice and removed the version between resolve and open: retry
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
+def _identity(path: Path) -> tuple[str, int] | None:
+    target = current_file(path)
+    if target is None:
+        return None
     try:
-        st = path.stat()
+        return (target.name, target.stat().st_ino)
     except FileNotFoundError:
         return None
-    return (st.st_ino, st.st_mtime_ns)
 
 
 class WarehouseReader:
@@ -143,7 +197,7 @@ class WarehouseReader:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
-        self._identity: tuple[int, int] | None = None
+        self._identity: tuple[str, int] | None = None
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         current = _identity(self.path)
@@ -157,7 +211,7 @@ class WarehouseReader:
         return self.connection().cursor()
 
     @property
-    def version(self) -> tuple[int, int] | None:
+    def version(self) -> tuple[str, int] | None:
         """Changes whenever a writer swaps in a new file (for cache keys)."""
         self.connection()
         return self._identity

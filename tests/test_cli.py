@@ -1,0 +1,71 @@
+"""The segmenta command line, run in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from segmenta.cli import main
+from tests.helpers import csv_text, write_csv
+
+
+def test_generate_ingest_status_sql(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "demo"
+    wh = tmp_path / "wh.duckdb"
+    assert main(["generate", "--customers", "200", "--seed", "7", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "ingest",
+                str(out / "invoices.csv"),
+                "--customers",
+                str(out / "customers.csv"),
+                "--warehouse",
+                str(wh),
+            ]
+        )
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert "rows in" in text and "loaded" in text
+    assert main(["status", "--warehouse", str(wh)]) == 0
+    status = capsys.readouterr().out
+    assert "customers: 200 known" in status
+    assert (
+        main(
+            [
+                "sql",
+                "SELECT count(*) AS n FROM dim_customer WHERE customer_key <> 0",
+                "--format",
+                "csv",
+                "--warehouse",
+                str(wh),
+            ]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out.strip() == "n\n200"
+
+
+def test_environment_variable_names_the_warehouse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wh = tmp_path / "env.duckdb"
+    monkeypatch.setenv("SEGMENTA_WAREHOUSE", str(wh))
+    src = write_csv(tmp_path / "a.csv", csv_text(["1,A,x,1,2010-12-01 08:00:00,1.5,7,UK"]))
+    assert main(["ingest", str(src)]) == 0
+    assert wh.exists()
+
+
+def test_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(["ingest", str(tmp_path / "missing.csv"), "--warehouse", str(tmp_path / "w.duckdb")])
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert err.startswith("segmenta ingest: error:") and "missing.csv: no such file" in err
+    assert main(["status", "--warehouse", str(tmp_path / "none.duckdb")]) == 2
+    assert "no warehouse here yet" in capsys.readouterr().err
+    assert main(["model", "--k", "many", "--warehouse", str(tmp_path / "none.duckdb")]) == 2
+    assert "expected 'auto' or a whole number" in capsys.readouterr().err
