@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from segmenta.etl.clean import clean_invoices, raw_rejected_values
+from segmenta.etl.clean import clean_invoices
 from segmenta.etl.errors import InputError
 from segmenta.etl.read import read_table
 from segmenta.etl.rules import RULES, RuleSet, describe_rules
@@ -135,7 +135,7 @@ def test_unparseable_values_name_the_column_and_value(tmp_path: Path) -> None:
     assert reasons[4] == "column 'UnitPrice': expected a finite number, got 'cheap'"
     assert reasons[5] == "column 'InvoiceNo': value missing"
     assert r.accepted["source_row"].to_list() == [6]
-    kept = raw_rejected_values(raw, r.rejected)
+    kept = r.rejected_details
     assert kept.filter(pl.col("source_row") == 1)["quantity"].item() == "two", "raw text is kept"
 
 

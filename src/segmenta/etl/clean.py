@@ -2,7 +2,9 @@
 
 Pure LazyFrame-in, LazyFrame-out steps named for what they do; :func:`clean_invoices` wires
 them in the order of :data:`segmenta.etl.rules.RULES`. Every row of the file ends up in
-exactly one of the two outputs.
+exactly one of the two outputs. Rules only name the rule that rejects a row (cheap over
+millions of rows); the human-readable reason is written afterwards for the rejected rows
+alone (:func:`explain_rejections`), from the values as they were in the file.
 """
 
 from __future__ import annotations
@@ -28,8 +30,19 @@ LINE_COLUMNS = (
     "customer_id",
     "country",
 )
+#: raw (text) columns of rejected_row, in order
+RAW_COLUMNS = (
+    "invoice_no",
+    "stock_code",
+    "description",
+    "quantity",
+    "invoice_date",
+    "unit_price",
+    "customer_id",
+    "country",
+)
 REJECT_RULE = "reject_rule"
-REJECT_REASON = "reject_reason"
+PARSE_PROBLEM = "parse_problem"
 DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
@@ -45,7 +58,6 @@ DATE_FORMATS = (
     "%m/%d/%Y",
     "%d/%m/%Y",
 )
-TEXT_TYPES = (pl.String, pl.Categorical, pl.Enum)
 
 
 @dataclass
@@ -54,10 +66,15 @@ class CleanResult:
     rejected: pl.DataFrame  # SOURCE_ROW, rule, reason
     rows_in: int
     date_format: str | None
+    rejected_details: pl.DataFrame  # rejected + raw text columns + raw_values JSON
 
 
-def _failed(parsed: pl.Expr, raw: pl.Expr) -> pl.Expr:
-    return raw.is_not_null() & parsed.is_null()
+@dataclass(frozen=True)
+class ParseCheck:
+    """One way a row can fail to parse: the canonical column and the expectation."""
+
+    column: str
+    expected: str  # '' for "value missing"
 
 
 def _as_text(header: str) -> pl.Expr:
@@ -81,26 +98,27 @@ def choose_date_format(sample: pl.Series) -> str | None:
     return best
 
 
+def _date_example(date_format: str | None) -> str:
+    if date_format is None:
+        return "2010-12-01 08:26:00"
+    return datetime(2010, 12, 1, 8, 26).strftime(date_format.replace("%.f", ""))
+
+
 def parse_values(
     raw: RawTable, mapping: dict[str, str], decimal_comma: bool
-) -> tuple[pl.LazyFrame, str | None]:
-    """Typed canonical columns, plus the first parse failure of each row (rule parse_values)."""
+) -> tuple[pl.LazyFrame, list[ParseCheck], str | None]:
+    """Typed canonical columns, plus the index (into the checks) of each row's first failure."""
     schema = raw.frame.collect_schema()
     exprs: list[pl.Expr] = [pl.col(SOURCE_ROW).cast(pl.Int64)]
-    problems: list[tuple[pl.Expr, pl.Expr]] = []
     date_format: str | None = None
-
-    def header(canon: str) -> str:
-        return mapping[canon]
 
     for canon in ("invoice_no", "stock_code", "description", "country"):
         if canon in mapping:
-            exprs.append(_as_text(header(canon)).alias(canon))
+            exprs.append(_as_text(mapping[canon]).alias(canon))
         else:
             exprs.append(pl.lit(None, pl.String).alias(canon))
 
-    # quantity: a whole number
-    h = header("quantity")
+    h = mapping["quantity"]
     dtype = schema[h]
     if dtype.is_integer():
         qty = pl.col(h).cast(pl.Int64)
@@ -111,16 +129,8 @@ def parse_values(
             else _as_text(h).cast(pl.Float64, strict=False)
         )
         qty = pl.when(as_float == as_float.round(0)).then(as_float).cast(pl.Int64, strict=False)
-    exprs.append(qty.alias("quantity"))
-    problems.append(
-        (
-            _failed(qty, pl.col(h)),
-            pl.format("column '{}': expected a whole number, got '{}'", pl.lit(h), _as_text(h)),
-        )
-    )
 
-    # unit price: a number (decimal comma accepted in ';'-separated files, currency signs dropped)
-    h = header("unit_price")
+    h = mapping["unit_price"]
     dtype = schema[h]
     if dtype.is_numeric():
         price = pl.col(h).cast(pl.Float64)
@@ -130,16 +140,8 @@ def parse_values(
             text = text.str.replace(r"^(-?\d+),(\d+)$", "$1.$2")
         price = text.cast(pl.Float64, strict=False)
     price = pl.when(price.is_finite()).then(price)
-    exprs.append(price.alias("unit_price"))
-    problems.append(
-        (
-            _failed(price, pl.col(h)),
-            pl.format("column '{}': expected a finite number, got '{}'", pl.lit(h), _as_text(h)),
-        )
-    )
 
-    # invoice date: a timestamp
-    h = header("invoice_date")
+    h = mapping["invoice_date"]
     dtype = schema[h]
     if isinstance(dtype, pl.Datetime):
         ts = pl.col(h)
@@ -156,27 +158,10 @@ def parse_values(
             if date_format
             else pl.lit(None, pl.Datetime("us"))
         )
-    exprs.append(ts.alias("invoice_ts"))
-    example = (
-        "2010-12-01 08:26:00"
-        if date_format is None
-        else datetime(2010, 12, 1, 8, 26).strftime(date_format.replace("%.f", ""))
-    )
-    problems.append(
-        (
-            _failed(ts, pl.col(h)),
-            pl.format(
-                "column '{}': expected a date like '{}', got '{}'",
-                pl.lit(h),
-                pl.lit(example),
-                _as_text(h),
-            ),
-        )
-    )
+    exprs += [qty.alias("quantity"), price.alias("unit_price"), ts.alias("invoice_ts")]
 
-    # customer id: text; '17850.0' and 17850.0 both mean '17850'
     if "customer_id" in mapping:
-        h = header("customer_id")
+        h = mapping["customer_id"]
         dtype = schema[h]
         if dtype.is_float():
             cid = (
@@ -184,6 +169,8 @@ def parse_values(
                 .then(pl.col(h).cast(pl.Int64, strict=False).cast(pl.String))
                 .otherwise(pl.col(h).cast(pl.String))
             )
+        elif dtype.is_integer():
+            cid = pl.col(h).cast(pl.String)
         else:
             cid = _as_text(h).str.replace(r"^(\d+)\.0+$", "$1")
         cid = pl.when(cid.str.len_chars() > 0).then(cid)
@@ -191,26 +178,33 @@ def parse_values(
         cid = pl.lit(None, pl.String)
     exprs.append(cid.alias("customer_id"))
 
-    missing = [
-        (
-            pl.col(header(c)).is_null() | (_as_text(header(c)) == ""),
-            pl.lit(f"column '{header(c)}': value missing"),
-        )
-        for c in INVOICE_REQUIRED
-    ]
-    checks = missing + problems
-    reason = pl.when(checks[0][0]).then(checks[0][1])
-    for cond, text in checks[1:]:
-        reason = reason.when(cond).then(text)
-    reason = reason.otherwise(pl.lit(None, pl.String))
-    exprs.append(reason.alias(REJECT_REASON))
+    checks: list[ParseCheck] = []
+    conditions: list[pl.Expr] = []
+    for canon in INVOICE_REQUIRED:
+        h = mapping[canon]
+        missing = pl.col(h).is_null()
+        if schema[h] == pl.String:
+            missing = missing | (pl.col(h).str.strip_chars() == "")
+        checks.append(ParseCheck(canon, ""))
+        conditions.append(missing)
+    for canon, typed, expected in (
+        ("quantity", qty, "a whole number"),
+        ("unit_price", price, "a finite number"),
+        ("invoice_date", ts, f"a date like '{_date_example(date_format)}'"),
+    ):
+        checks.append(ParseCheck(canon, expected))
+        conditions.append(typed.is_null())  # missing values were caught by the checks above
+    problem = pl.when(conditions[0]).then(pl.lit(0, pl.Int8))
+    for i, cond in enumerate(conditions[1:], start=1):
+        problem = problem.when(cond).then(pl.lit(i, pl.Int8))
+    exprs.append(problem.otherwise(pl.lit(None, pl.Int8)).alias(PARSE_PROBLEM))
     lf = raw.frame.select(exprs).with_columns(
-        pl.when(pl.col(REJECT_REASON).is_not_null())
+        pl.when(pl.col(PARSE_PROBLEM).is_not_null())
         .then(pl.lit("parse_values"))
         .otherwise(pl.lit(None, pl.String))
         .alias(REJECT_RULE)
     )
-    return lf, date_format
+    return lf, checks, date_format
 
 
 def uppercase_codes(lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -224,48 +218,29 @@ def normalise_country(lf: pl.LazyFrame) -> pl.LazyFrame:
     return lf.with_columns(countries.normalise_country_column(pl.col("country"), distinct))
 
 
-def _reject(lf: pl.LazyFrame, rule: str, condition: pl.Expr, reason: pl.Expr) -> pl.LazyFrame:
-    """Mark rows that ``condition`` rejects, unless an earlier rule already did."""
+def _reject(lf: pl.LazyFrame, rule: str, condition: pl.Expr) -> pl.LazyFrame:
+    """Name ``rule`` on rows that ``condition`` rejects, unless an earlier rule already did."""
     fires = pl.col(REJECT_RULE).is_null() & condition.fill_null(False)
     return lf.with_columns(
-        pl.when(fires).then(pl.lit(rule)).otherwise(pl.col(REJECT_RULE)).alias(REJECT_RULE),
-        pl.when(fires).then(reason).otherwise(pl.col(REJECT_REASON)).alias(REJECT_REASON),
+        pl.when(fires).then(pl.lit(rule)).otherwise(pl.col(REJECT_RULE)).alias(REJECT_RULE)
     )
 
 
 def reject_non_positive_price(lf: pl.LazyFrame) -> pl.LazyFrame:
-    return _reject(
-        lf,
-        "reject_non_positive_price",
-        pl.col("unit_price") <= 0,
-        pl.format("unit price {} is not positive", pl.col("unit_price")),
-    )
+    return _reject(lf, "reject_non_positive_price", pl.col("unit_price") <= 0)
 
 
 def reject_unspecified_country(lf: pl.LazyFrame) -> pl.LazyFrame:
     cond = pl.col("country").is_null() | (pl.col("country") == countries.UNSPECIFIED)
-    return _reject(
-        lf, "reject_unspecified_country", cond, pl.lit("country is 'Unspecified' or empty")
-    )
+    return _reject(lf, "reject_unspecified_country", cond)
 
 
 def reject_non_product_codes(lf: pl.LazyFrame, codes: tuple[str, ...]) -> pl.LazyFrame:
-    return _reject(
-        lf,
-        "reject_non_product_codes",
-        pl.col("stock_code").is_in(list(codes)),
-        pl.format("stock code '{}' is a fee or adjustment, not a product", pl.col("stock_code")),
-    )
+    return _reject(lf, "reject_non_product_codes", pl.col("stock_code").is_in(list(codes)))
 
 
 def reject_future_dates(lf: pl.LazyFrame, now: datetime) -> pl.LazyFrame:
-    limit = now + timedelta(days=1)
-    return _reject(
-        lf,
-        "reject_future_dates",
-        pl.col("invoice_ts") > limit,
-        pl.format("invoice date {} is in the future", pl.col("invoice_ts")),
-    )
+    return _reject(lf, "reject_future_dates", pl.col("invoice_ts") > now + timedelta(days=1))
 
 
 def cruk_as_purchase(lf: pl.LazyFrame, codes: tuple[str, ...]) -> pl.LazyFrame:
@@ -284,19 +259,33 @@ def flag_lines(lf: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def flag_exact_duplicates(lf: pl.LazyFrame) -> pl.LazyFrame:
-    return lf.with_columns(
-        pl.struct(list(LINE_COLUMNS)).is_first_distinct().not_().alias("is_duplicate")
-    )
+def flag_exact_duplicates(df: pl.DataFrame) -> pl.DataFrame:
+    """Flag later copies of identical lines. A row hash finds the few candidates fast; the
+    candidates are then compared column by column, so a hash collision flags nothing."""
+    row_hash = df.select(pl.struct(list(LINE_COLUMNS)).hash(seed=7)).to_series()
+    candidate = row_hash.is_duplicated()
+    flags = pl.Series("is_duplicate", [False] * 0, pl.Boolean)
+    if candidate.any():
+        sub = df.filter(candidate).select(
+            SOURCE_ROW, pl.struct(list(LINE_COLUMNS)).is_first_distinct().not_().alias("dup")
+        )
+        flags = (
+            df.select(SOURCE_ROW)
+            .join(sub, on=SOURCE_ROW, how="left", maintain_order="left")["dup"]
+            .fill_null(False)
+            .alias("is_duplicate")
+        )
+        return df.with_columns(flags)
+    return df.with_columns(pl.lit(False).alias("is_duplicate"))
 
 
 def clean_invoices(
     raw: RawTable, rules: RuleSet = DEFAULT_RULES, now: datetime | None = None
 ) -> CleanResult:
     """Apply the rule set to one raw invoice file."""
-    now = now or datetime.now().replace(microsecond=0)  # noqa: DTZ005 - local wall clock, as exports are
+    now = now or datetime.now().replace(microsecond=0)  # noqa: DTZ005 - exports use local time
     mapping = match_columns(raw.path, raw.headers, INVOICE_ALIASES, INVOICE_REQUIRED)
-    lf, date_format = parse_values(raw, mapping, raw.decimal_comma)
+    lf, checks, date_format = parse_values(raw, mapping, raw.decimal_comma)
     if rules.enabled("uppercase_codes"):
         lf = uppercase_codes(lf)
     if rules.enabled("normalise_country"):
@@ -312,48 +301,100 @@ def clean_invoices(
     if rules.enabled("cruk_as_purchase"):
         lf = cruk_as_purchase(lf, rules.charity_codes)
     lf = lf.with_columns(pl.col("country").fill_null(countries.UNKNOWN))
-    accepted = flag_lines(lf.filter(pl.col(REJECT_RULE).is_null()))
-    if rules.enabled("flag_exact_duplicates"):
-        accepted = flag_exact_duplicates(accepted)
-    else:
-        accepted = accepted.with_columns(pl.lit(False).alias("is_duplicate"))
-    accepted = accepted.select(
-        SOURCE_ROW, *LINE_COLUMNS, "is_return", "is_cancellation", "is_duplicate"
+    accepted = flag_lines(lf.filter(pl.col(REJECT_RULE).is_null())).select(
+        SOURCE_ROW, *LINE_COLUMNS, "is_return", "is_cancellation"
     )
     rejected = lf.filter(pl.col(REJECT_RULE).is_not_null()).select(
-        SOURCE_ROW, pl.col(REJECT_RULE).alias("rule"), pl.col(REJECT_REASON).alias("reason")
+        SOURCE_ROW,
+        pl.col(REJECT_RULE).alias("rule"),
+        PARSE_PROBLEM,
+        "unit_price",
+        "stock_code",
+        "country",
+        "invoice_ts",
     )
-    acc, rej = pl.collect_all([accepted, rejected])
-    return CleanResult(acc, rej, acc.height + rej.height, date_format)
+    acc, rej = pl.collect_all([accepted, rejected], engine="streaming")
+    if rules.enabled("flag_exact_duplicates"):
+        acc = flag_exact_duplicates(acc)
+    else:
+        acc = acc.with_columns(pl.lit(False).alias("is_duplicate"))
+    details = explain_rejections(raw, mapping, checks, rej)
+    return CleanResult(
+        acc,
+        details.select(SOURCE_ROW, "rule", "reason"),
+        acc.height + rej.height,
+        date_format,
+        details,
+    )
 
 
-def raw_rejected_values(raw: RawTable, rejected: pl.DataFrame) -> pl.DataFrame:
-    """The rejected rows as read (all text), with rule and reason: nothing is lost."""
+def explain_rejections(
+    raw: RawTable, mapping: dict[str, str], checks: list[ParseCheck], rejected: pl.DataFrame
+) -> pl.DataFrame:
+    """Reasons and raw text for the rejected rows: read again from the file, so nothing is lost."""
+    schema = {SOURCE_ROW: pl.Int64, "rule": pl.String, "reason": pl.String}
+    schema |= {c: pl.String for c in RAW_COLUMNS} | {"raw_values": pl.String}
     if rejected.is_empty():
-        return pl.DataFrame()
-    mapping = match_columns(raw.path, raw.headers, INVOICE_ALIASES, INVOICE_REQUIRED)
+        return pl.DataFrame(schema=schema)
     canon = {v: k for k, v in mapping.items()}
     text = (
-        raw.frame.join(rejected.lazy(), on=SOURCE_ROW, how="semi")
+        raw.frame.join(rejected.lazy().select(SOURCE_ROW), on=SOURCE_ROW, how="semi")
         .select(
             pl.col(SOURCE_ROW).cast(pl.Int64),
-            *[pl.col(h).cast(pl.String).alias(canon.get(h, h)) for h in raw.headers],
+            *[pl.col(h).cast(pl.String).alias(f"__{h}") for h in raw.headers],
         )
         .collect()
     )
-    for c in (
-        "invoice_no",
-        "stock_code",
-        "description",
-        "quantity",
-        "invoice_date",
-        "unit_price",
-        "customer_id",
-        "country",
-    ):
+    raw_json = pl.struct([pl.col(f"__{h}").alias(h) for h in raw.headers]).struct.json_encode()
+    text = text.with_columns(
+        raw_json.alias("raw_values"),
+        *[pl.col(f"__{h}").alias(canon[h]) for h in raw.headers if h in canon],
+    )
+    for c in RAW_COLUMNS:
         if c not in text.columns:
             text = text.with_columns(pl.lit(None, pl.String).alias(c))
-    raw_json = pl.struct(
-        [pl.col(canon.get(h, h)).alias(h) for h in raw.headers]
-    ).struct.json_encode()
-    return rejected.join(text.with_columns(raw_json.alias("raw_values")), on=SOURCE_ROW, how="left")
+    clash = {"unit_price", "stock_code"}  # typed in `rejected`, raw text gets the _raw suffix
+    parse_reason = pl.lit(None, pl.String)
+    for i, check in enumerate(checks):
+        header = mapping[check.column]
+        msg = (
+            pl.lit(f"column '{header}': value missing")
+            if not check.expected
+            else pl.format(
+                "column '{}': expected {}, got '{}'",
+                pl.lit(header),
+                pl.lit(check.expected),
+                pl.col(f"{check.column}_raw" if check.column in clash else check.column),
+            )
+        )
+        parse_reason = pl.when(pl.col(PARSE_PROBLEM) == i).then(msg).otherwise(parse_reason)
+    reason = (
+        pl.when(pl.col("rule") == "parse_values")
+        .then(parse_reason)
+        .when(pl.col("rule") == "reject_non_positive_price")
+        .then(pl.format("unit price {} is not positive", pl.col("unit_price")))
+        .when(pl.col("rule") == "reject_unspecified_country")
+        .then(pl.lit("country is 'Unspecified' or empty"))
+        .when(pl.col("rule") == "reject_non_product_codes")
+        .then(
+            pl.format("stock code '{}' is a fee or adjustment, not a product", pl.col("stock_code"))
+        )
+        .when(pl.col("rule") == "reject_future_dates")
+        .then(pl.format("invoice date {} is in the future", pl.col("invoice_ts")))
+        .otherwise(pl.format("rejected by {}", pl.col("rule")))
+    )
+    df = rejected.select(
+        SOURCE_ROW, "rule", PARSE_PROBLEM, "unit_price", "stock_code", "invoice_ts"
+    ).join(text, on=SOURCE_ROW, how="left", maintain_order="left", suffix="_raw")
+    reason = reason.alias("reason")
+    df = df.with_columns(reason)
+    return df.select(
+        SOURCE_ROW,
+        "rule",
+        "reason",
+        *[
+            pl.col(f"{c}_raw").alias(c) if f"{c}_raw" in df.columns else pl.col(c)
+            for c in RAW_COLUMNS
+        ],
+        "raw_values",
+    )

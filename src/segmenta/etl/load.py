@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from segmenta.etl import countries
-from segmenta.etl.clean import clean_invoices, raw_rejected_values
+from segmenta.etl.clean import clean_invoices
 from segmenta.etl.columns import (
     CUSTOMER_ALIASES,
     INVOICE_ALIASES,
@@ -151,6 +151,53 @@ def _stage_new_customers(con: duckdb.DuckDBPyConnection, customers: pl.DataFrame
     con.unregister("staged_customers")
 
 
+def stage_lines(accepted: pl.DataFrame, first_line_id: int) -> pl.DataFrame:
+    """Add line ids (in file order) and the yyyymmdd date key."""
+    ts = pl.col("invoice_ts")
+    return accepted.with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + first_line_id).alias("line_id"),
+        (ts.dt.year() * 10_000 + ts.dt.month().cast(pl.Int32) * 100 + ts.dt.day().cast(pl.Int32))
+        .cast(pl.Int32)
+        .alias("date_key"),
+    )
+
+
+def main_country_per_customer(lines: pl.DataFrame) -> pl.DataFrame:
+    """customer_id -> the country of most of its lines (ties: first name)."""
+    return (
+        lines.lazy()
+        .select("customer_id", "country")
+        .filter(pl.col("customer_id").is_not_null())
+        .group_by("customer_id", "country")
+        .agg(pl.len().alias("n"))
+        .sort(["customer_id", "n", "country"], descending=[False, True, False])
+        .unique("customer_id", keep="first", maintain_order=True)
+        .select("customer_id", pl.col("country").alias("country_name"))
+        .collect()
+    )
+
+
+def most_frequent_descriptions(lines: pl.DataFrame) -> pl.DataFrame:
+    """One row per stock code with its most frequent non-empty description (ties: smallest)."""
+    return (
+        lines.lazy()
+        .select("stock_code", pl.col("description").str.strip_chars())
+        .group_by("stock_code", "description")
+        .agg(pl.len().alias("n"))
+        .sort(
+            ["stock_code", pl.col("description").is_null(), "n", "description"],
+            descending=[False, False, True, False],
+            nulls_last=True,
+        )
+        .unique("stock_code", keep="first", maintain_order=True)
+        .select(
+            "stock_code",
+            pl.when(pl.col("description") != "").then("description").alias("description"),
+        )
+        .collect()
+    )
+
+
 def load_invoice_file(
     con: duckdb.DuckDBPyConnection, raw: RawTable, source_file: str, rules: RuleSet
 ) -> LoadResult:
@@ -168,23 +215,22 @@ def load_invoice_file(
             raw.path, f"could not be read as a {raw.file_format.upper()} table: {first}"
         ) from None
     load_id = con.execute(read_sql("etl/next_load_id.sql")).fetchone()[0]  # type: ignore[index]
-    lines = cleaned.accepted
+    first_line_id = con.execute(read_sql("etl/next_line_id.sql")).fetchone()[0]  # type: ignore[index]
+    lines = stage_lines(cleaned.accepted, first_line_id)
     _stage_countries(con, lines["country"].unique().to_list())
-    con.register("staged_lines", lines)
+    con.register("staged_products", most_frequent_descriptions(lines))
     con.execute(
         read_sql("etl/insert_products.sql"), {"non_products": list(NON_PRODUCT_STOCK_CODES)}
     )
     con.execute(read_sql("etl/fill_product_descriptions.sql"))
-    per_customer = (
-        lines.filter(pl.col("customer_id").is_not_null())
-        .group_by("customer_id")
-        .agg(pl.col("country").mode().sort().first().alias("country_name"))
-    )
+    con.unregister("staged_products")
+    per_customer = main_country_per_customer(lines)
     _stage_new_customers(con, per_customer)
+    con.register("staged_lines", lines)
     con.execute(read_sql("etl/insert_facts.sql"), {"load_id": load_id})
     con.unregister("staged_lines")
 
-    staged_rejected = raw_rejected_values(raw, cleaned.rejected)
+    staged_rejected = cleaned.rejected_details
     if not staged_rejected.is_empty():
         con.register("staged_rejected", staged_rejected)
         con.execute(

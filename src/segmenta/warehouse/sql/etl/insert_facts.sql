@@ -1,13 +1,13 @@
 -- The staged lines become facts, with surrogate keys looked up in the dimensions.
+-- staged_lines carries line_id and date_key already (computed while staging).
 INSERT INTO fact_invoice_line
 SELECT
-    (SELECT coalesce(max(line_id), 0) FROM fact_invoice_line)
-        + row_number() OVER (ORDER BY l.source_row) AS line_id,
+    l.line_id,
     $load_id AS load_id,
     l.source_row,
     l.invoice_no,
     l.invoice_ts,
-    CAST(strftime(l.invoice_ts, '%Y%m%d') AS INTEGER) AS date_key,
+    l.date_key,
     coalesce(c.customer_key, 0) AS customer_key,
     p.product_key,
     coalesce(k.country_key, 0) AS country_key,
