@@ -29,20 +29,8 @@ class QueryRefusedError(ValueError):
 
 
 def open_sandboxed(path: Path) -> duckdb.DuckDBPyConnection:
-    path = Path(path)
-    if not path.exists():
-        raise WarehouseMissingError(
-            f"{path}: no warehouse here yet; run `segmenta ingest FILE` first"
-        )
-    con = duckdb.connect(
-        str(path),
-        read_only=True,
-        config={
-            "enable_external_access": False,
-            "autoload_known_extensions": False,
-            "autoinstall_known_extensions": False,
-        },
-    )
+    """A read-only connection without file, network or extension access, configuration locked."""
+    con = open_read_only(path)
     con.execute("SET lock_configuration = true")
     return con
 

@@ -59,7 +59,7 @@ def current_file(path: Path) -> Path | None:
     """The file the warehouse path stands for now: the link's target, or the plain file."""
     path = Path(path)
     if path.is_symlink():
-        target = path.parent / os.readlink(path)
+        target = path.parent / path.readlink()
         return target if target.exists() else None
     return path if path.exists() else None
 
