@@ -124,7 +124,8 @@ def write_transaction(
         new = _version_path(path, number)
         if current is not None:
             shutil.copyfile(current, new)
-        con = duckdb.connect(str(new))
+        # row order inside a table carries no meaning here (line_id does): let inserts run in parallel
+        con = duckdb.connect(str(new), config={"preserve_insertion_order": False})
         try:
             apply_schema(con)
             yield con
