@@ -42,6 +42,7 @@ RAW_COLUMNS = (
     "country",
 )
 REJECT_RULE = "reject_rule"
+RAW_PREFIX = "__raw_"
 PARSE_PROBLEM = "parse_problem"
 DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
@@ -198,6 +199,7 @@ def parse_values(
     for i, cond in enumerate(conditions[1:], start=1):
         problem = problem.when(cond).then(pl.lit(i, pl.Int8))
     exprs.append(problem.otherwise(pl.lit(None, pl.Int8)).alias(PARSE_PROBLEM))
+    exprs += [pl.col(h).alias(f"{RAW_PREFIX}{i}") for i, h in enumerate(raw.headers)]
     lf = raw.frame.select(exprs).with_columns(
         pl.when(pl.col(PARSE_PROBLEM).is_not_null())
         .then(pl.lit("parse_values"))
@@ -259,30 +261,44 @@ def flag_lines(lf: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def flag_exact_duplicates(df: pl.DataFrame) -> pl.DataFrame:
-    """Flag later copies of identical lines. A row hash finds the few candidates fast; the
+def date_key(ts: pl.Expr) -> pl.Expr:
+    """yyyymmdd as an integer: the key of dim_date."""
+    return (
+        ts.dt.year() * 10_000 + ts.dt.month().cast(pl.Int32) * 100 + ts.dt.day().cast(pl.Int32)
+    ).cast(pl.Int32)
+
+
+def find_duplicates(accepted: pl.LazyFrame) -> pl.DataFrame:
+    """source_row of every line identical in all columns to an earlier line (rule
+    flag_exact_duplicates). A row hash finds the few candidates in one streaming pass; the
     candidates are then compared column by column, so a hash collision flags nothing."""
-    row_hash = df.select(pl.struct(list(LINE_COLUMNS)).hash(seed=7)).to_series()
-    candidate = row_hash.is_duplicated()
-    flags = pl.Series("is_duplicate", [False] * 0, pl.Boolean)
-    if candidate.any():
-        sub = df.filter(candidate).select(
-            SOURCE_ROW, pl.struct(list(LINE_COLUMNS)).is_first_distinct().not_().alias("dup")
-        )
-        flags = (
-            df.select(SOURCE_ROW)
-            .join(sub, on=SOURCE_ROW, how="left", maintain_order="left")["dup"]
-            .fill_null(False)
-            .alias("is_duplicate")
-        )
-        return df.with_columns(flags)
-    return df.with_columns(pl.lit(False).alias("is_duplicate"))
+    hashed = accepted.select(SOURCE_ROW, pl.struct(list(LINE_COLUMNS)).hash(seed=7).alias("h"))
+    repeated = hashed.group_by("h").agg(pl.len().alias("n")).filter(pl.col("n") > 1).select("h")
+    candidates = (
+        accepted.with_columns(pl.struct(list(LINE_COLUMNS)).hash(seed=7).alias("h"))
+        .join(repeated, on="h", how="semi")
+        .collect(engine="streaming")
+        .sort(SOURCE_ROW)
+    )
+    return candidates.filter(pl.struct(list(LINE_COLUMNS)).is_first_distinct().not_()).select(
+        SOURCE_ROW
+    )
 
 
-def clean_invoices(
+@dataclass
+class InvoicePlan:
+    """The lazy outputs of the rules for one file: nothing has been computed yet."""
+
+    accepted: pl.LazyFrame  # SOURCE_ROW, LINE_COLUMNS, is_return, is_cancellation, date_key
+    rejected: pl.LazyFrame  # SOURCE_ROW, rule, reason, RAW_COLUMNS (text), raw_values (JSON)
+    date_format: str | None
+    flag_duplicates: bool
+
+
+def plan_invoices(
     raw: RawTable, rules: RuleSet = DEFAULT_RULES, now: datetime | None = None
-) -> CleanResult:
-    """Apply the rule set to one raw invoice file."""
+) -> InvoicePlan:
+    """Apply the rule set to one raw invoice file, lazily (streamable: bounded memory)."""
     now = now or datetime.now().replace(microsecond=0)  # noqa: DTZ005 - exports use local time
     mapping = match_columns(raw.path, raw.headers, INVOICE_ALIASES, INVOICE_REQUIRED)
     lf, checks, date_format = parse_values(raw, mapping, raw.decimal_comma)
@@ -302,58 +318,44 @@ def clean_invoices(
         lf = cruk_as_purchase(lf, rules.charity_codes)
     lf = lf.with_columns(pl.col("country").fill_null(countries.UNKNOWN))
     accepted = flag_lines(lf.filter(pl.col(REJECT_RULE).is_null())).select(
-        SOURCE_ROW, *LINE_COLUMNS, "is_return", "is_cancellation"
-    )
-    rejected = lf.filter(pl.col(REJECT_RULE).is_not_null()).select(
         SOURCE_ROW,
-        pl.col(REJECT_RULE).alias("rule"),
-        PARSE_PROBLEM,
-        "unit_price",
-        "stock_code",
-        "country",
-        "invoice_ts",
+        *LINE_COLUMNS,
+        "is_return",
+        "is_cancellation",
+        date_key(pl.col("invoice_ts")).alias("date_key"),
     )
-    acc, rej = pl.collect_all([accepted, rejected], engine="streaming")
-    if rules.enabled("flag_exact_duplicates"):
-        acc = flag_exact_duplicates(acc)
-    else:
-        acc = acc.with_columns(pl.lit(False).alias("is_duplicate"))
-    details = explain_rejections(raw, mapping, checks, rej)
+    rejected = explain_rejections(
+        lf.filter(pl.col(REJECT_RULE).is_not_null()), raw.headers, mapping, checks
+    )
+    return InvoicePlan(accepted, rejected, date_format, rules.enabled("flag_exact_duplicates"))
+
+
+def clean_invoices(
+    raw: RawTable, rules: RuleSet = DEFAULT_RULES, now: datetime | None = None
+) -> CleanResult:
+    """Apply the rule set to one raw invoice file and collect the result in memory."""
+    plan = plan_invoices(raw, rules, now)
+    acc, rej = pl.collect_all([plan.accepted, plan.rejected], engine="streaming")
+    dups = find_duplicates(acc.lazy()) if plan.flag_duplicates else pl.DataFrame({SOURCE_ROW: []})
+    acc = acc.with_columns(
+        pl.col(SOURCE_ROW).is_in(dups[SOURCE_ROW].implode()).alias("is_duplicate")
+    )
     return CleanResult(
-        acc,
-        details.select(SOURCE_ROW, "rule", "reason"),
+        acc.drop("date_key"),
+        rej.select(SOURCE_ROW, "rule", "reason"),
         acc.height + rej.height,
-        date_format,
-        details,
+        plan.date_format,
+        rej,
     )
 
 
 def explain_rejections(
-    raw: RawTable, mapping: dict[str, str], checks: list[ParseCheck], rejected: pl.DataFrame
-) -> pl.DataFrame:
-    """Reasons and raw text for the rejected rows: read again from the file, so nothing is lost."""
-    schema = {SOURCE_ROW: pl.Int64, "rule": pl.String, "reason": pl.String}
-    schema |= {c: pl.String for c in RAW_COLUMNS} | {"raw_values": pl.String}
-    if rejected.is_empty():
-        return pl.DataFrame(schema=schema)
+    rejected: pl.LazyFrame, headers: list[str], mapping: dict[str, str], checks: list[ParseCheck]
+) -> pl.LazyFrame:
+    """Reasons and raw text for the rejected rows (computed after the filter: only for them)."""
     canon = {v: k for k, v in mapping.items()}
-    text = (
-        raw.frame.join(rejected.lazy().select(SOURCE_ROW), on=SOURCE_ROW, how="semi")
-        .select(
-            pl.col(SOURCE_ROW).cast(pl.Int64),
-            *[pl.col(h).cast(pl.String).alias(f"__{h}") for h in raw.headers],
-        )
-        .collect()
-    )
-    raw_json = pl.struct([pl.col(f"__{h}").alias(h) for h in raw.headers]).struct.json_encode()
-    text = text.with_columns(
-        raw_json.alias("raw_values"),
-        *[pl.col(f"__{h}").alias(canon[h]) for h in raw.headers if h in canon],
-    )
-    for c in RAW_COLUMNS:
-        if c not in text.columns:
-            text = text.with_columns(pl.lit(None, pl.String).alias(c))
-    clash = {"unit_price", "stock_code"}  # typed in `rejected`, raw text gets the _raw suffix
+    raw_text = {h: pl.col(f"{RAW_PREFIX}{i}").cast(pl.String) for i, h in enumerate(headers)}
+    raw_by_canon = {canon[h]: expr for h, expr in raw_text.items() if h in canon}
     parse_reason = pl.lit(None, pl.String)
     for i, check in enumerate(checks):
         header = mapping[check.column]
@@ -364,37 +366,31 @@ def explain_rejections(
                 "column '{}': expected {}, got '{}'",
                 pl.lit(header),
                 pl.lit(check.expected),
-                pl.col(f"{check.column}_raw" if check.column in clash else check.column),
+                raw_by_canon[check.column].str.strip_chars(),
             )
         )
         parse_reason = pl.when(pl.col(PARSE_PROBLEM) == i).then(msg).otherwise(parse_reason)
+    rule = pl.col(REJECT_RULE)
     reason = (
-        pl.when(pl.col("rule") == "parse_values")
+        pl.when(rule == "parse_values")
         .then(parse_reason)
-        .when(pl.col("rule") == "reject_non_positive_price")
+        .when(rule == "reject_non_positive_price")
         .then(pl.format("unit price {} is not positive", pl.col("unit_price")))
-        .when(pl.col("rule") == "reject_unspecified_country")
+        .when(rule == "reject_unspecified_country")
         .then(pl.lit("country is 'Unspecified' or empty"))
-        .when(pl.col("rule") == "reject_non_product_codes")
+        .when(rule == "reject_non_product_codes")
         .then(
             pl.format("stock code '{}' is a fee or adjustment, not a product", pl.col("stock_code"))
         )
-        .when(pl.col("rule") == "reject_future_dates")
+        .when(rule == "reject_future_dates")
         .then(pl.format("invoice date {} is in the future", pl.col("invoice_ts")))
-        .otherwise(pl.format("rejected by {}", pl.col("rule")))
+        .otherwise(pl.format("rejected by {}", rule))
     )
-    df = rejected.select(
-        SOURCE_ROW, "rule", PARSE_PROBLEM, "unit_price", "stock_code", "invoice_ts"
-    ).join(text, on=SOURCE_ROW, how="left", maintain_order="left", suffix="_raw")
-    reason = reason.alias("reason")
-    df = df.with_columns(reason)
-    return df.select(
+    raw_json = pl.struct([expr.alias(h) for h, expr in raw_text.items()]).struct.json_encode()
+    return rejected.select(
         SOURCE_ROW,
-        "rule",
-        "reason",
-        *[
-            pl.col(f"{c}_raw").alias(c) if f"{c}_raw" in df.columns else pl.col(c)
-            for c in RAW_COLUMNS
-        ],
-        "raw_values",
+        rule.alias("rule"),
+        reason.alias("reason"),
+        *[raw_by_canon.get(c, pl.lit(None, pl.String)).alias(c) for c in RAW_COLUMNS],
+        raw_json.alias("raw_values"),
     )

@@ -18,7 +18,8 @@ import duckdb
 import polars as pl
 
 from segmenta.etl import countries
-from segmenta.etl.clean import clean_invoices
+from segmenta.etl.clean import find_duplicates, plan_invoices
+from segmenta.etl.read import SOURCE_ROW
 from segmenta.etl.columns import (
     CUSTOMER_ALIASES,
     INVOICE_ALIASES,
@@ -106,11 +107,12 @@ def _looks_like_customers(headers: Sequence[str]) -> bool:
 
 
 def _already_loaded(con: duckdb.DuckDBPyConnection, sha: str, kind: str) -> str | None:
-    row = con.execute(
+    rows = con.execute(
         read_sql("etl/find_loaded_file.sql"), {"sha256": sha, "file_kind": kind}
-    ).fetchone()
-    if row is None:
+    ).fetchall()
+    if not rows:
         return None
+    row = rows[0]
     return f"the same bytes were loaded as load {row[0]} ({row[1]}) at {row[2]:%Y-%m-%d %H:%M} UTC"
 
 
@@ -151,55 +153,47 @@ def _stage_new_customers(con: duckdb.DuckDBPyConnection, customers: pl.DataFrame
     con.unregister("staged_customers")
 
 
-def stage_lines(accepted: pl.DataFrame, first_line_id: int) -> pl.DataFrame:
-    """Add line ids (in file order) and the yyyymmdd date key."""
-    ts = pl.col("invoice_ts")
-    return accepted.with_columns(
-        (pl.int_range(pl.len(), dtype=pl.Int64) + first_line_id).alias("line_id"),
-        (ts.dt.year() * 10_000 + ts.dt.month().cast(pl.Int32) * 100 + ts.dt.day().cast(pl.Int32))
-        .cast(pl.Int32)
-        .alias("date_key"),
-    )
+@dataclass
+class StagedInvoices:
+    """One invoice file after the rules, written to Parquet files in the load's workdir."""
+
+    accepted: Path
+    rejected: Path
+    duplicates: pl.DataFrame  # SOURCE_ROW of the lines flagged as exact duplicates
 
 
-def main_country_per_customer(lines: pl.DataFrame) -> pl.DataFrame:
-    """customer_id -> the country of most of its lines (ties: first name)."""
-    return (
-        lines.lazy()
-        .select("customer_id", "country")
-        .filter(pl.col("customer_id").is_not_null())
-        .group_by("customer_id", "country")
-        .agg(pl.len().alias("n"))
-        .sort(["customer_id", "n", "country"], descending=[False, True, False])
-        .unique("customer_id", keep="first", maintain_order=True)
-        .select("customer_id", pl.col("country").alias("country_name"))
-        .collect()
-    )
-
-
-def most_frequent_descriptions(lines: pl.DataFrame) -> pl.DataFrame:
-    """One row per stock code with its most frequent non-empty description (ties: smallest)."""
-    return (
-        lines.lazy()
-        .select("stock_code", pl.col("description").str.strip_chars())
-        .group_by("stock_code", "description")
-        .agg(pl.len().alias("n"))
-        .sort(
-            ["stock_code", pl.col("description").is_null(), "n", "description"],
-            descending=[False, False, True, False],
-            nulls_last=True,
+def stage_invoices(raw: RawTable, rules: RuleSet, workdir: Path) -> StagedInvoices:
+    """Run the rules over the file in one streaming pass (bounded memory, any file size)."""
+    accepted = workdir / f"accepted-{raw.sha256[:12]}.parquet"
+    rejected = workdir / f"rejected-{raw.sha256[:12]}.parquet"
+    try:
+        plan = plan_invoices(raw, rules)
+        pl.collect_all(
+            [
+                plan.accepted.sink_parquet(accepted, compression="lz4", lazy=True),
+                plan.rejected.sink_parquet(rejected, compression="lz4", lazy=True),
+            ],
+            engine="streaming",
         )
-        .unique("stock_code", keep="first", maintain_order=True)
-        .select(
-            "stock_code",
-            pl.when(pl.col("description") != "").then("description").alias("description"),
+        duplicates = (
+            find_duplicates(pl.scan_parquet(accepted))
+            if plan.flag_duplicates
+            else pl.DataFrame(schema={SOURCE_ROW: pl.Int64})
         )
-        .collect()
-    )
+    except pl.exceptions.PolarsError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(
+            raw.path, f"could not be read as a {raw.file_format.upper()} table: {first}"
+        ) from None
+    return StagedInvoices(accepted, rejected, duplicates)
 
 
 def load_invoice_file(
-    con: duckdb.DuckDBPyConnection, raw: RawTable, source_file: str, rules: RuleSet
+    con: duckdb.DuckDBPyConnection,
+    raw: RawTable,
+    source_file: str,
+    rules: RuleSet,
+    workdir: Path,
 ) -> LoadResult:
     started = _now_utc()
     t0 = time.perf_counter()
@@ -207,40 +201,37 @@ def load_invoice_file(
     if (why := _already_loaded(con, raw.sha256, "invoices")) is not None:
         result.skipped_reason = why
         return result
-    try:
-        cleaned = clean_invoices(raw, rules)
-    except pl.exceptions.PolarsError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(
-            raw.path, f"could not be read as a {raw.file_format.upper()} table: {first}"
-        ) from None
-    load_id = con.execute(read_sql("etl/next_load_id.sql")).fetchone()[0]  # type: ignore[index]
-    first_line_id = con.execute(read_sql("etl/next_line_id.sql")).fetchone()[0]  # type: ignore[index]
-    lines = stage_lines(cleaned.accepted, first_line_id)
-    _stage_countries(con, lines["country"].unique().to_list())
-    con.register("staged_products", most_frequent_descriptions(lines))
+    staged = stage_invoices(raw, rules, workdir)
+    load_id = con.execute(read_sql("etl/next_load_id.sql")).fetchall()[0][0]
+    line_base = con.execute(read_sql("etl/next_line_id.sql")).fetchall()[0][0]
+    con.read_parquet(str(staged.accepted)).create_view("staged_lines", replace=True)
+    con.read_parquet(str(staged.rejected)).create_view("staged_rejected", replace=True)
+    con.register("staged_duplicates", staged.duplicates)
+
+    _stage_countries(
+        con, [r[0] for r in con.execute(read_sql("etl/staged_countries.sql")).fetchall()]
+    )
+    con.execute(read_sql("etl/stage_products.sql"))
     con.execute(
         read_sql("etl/insert_products.sql"), {"non_products": list(NON_PRODUCT_STOCK_CODES)}
     )
     con.execute(read_sql("etl/fill_product_descriptions.sql"))
-    con.unregister("staged_products")
-    per_customer = main_country_per_customer(lines)
-    _stage_new_customers(con, per_customer)
-    con.register("staged_lines", lines)
-    con.execute(read_sql("etl/insert_facts.sql"), {"load_id": load_id})
-    con.unregister("staged_lines")
+    _stage_new_customers(con, con.sql(read_sql("etl/stage_customers.sql")).pl())
+    con.execute(read_sql("etl/insert_facts.sql"), {"load_id": load_id, "line_base": line_base})
+    con.execute(
+        read_sql("etl/insert_rejected.sql"), {"load_id": load_id, "source_file": source_file}
+    )
 
-    staged_rejected = cleaned.rejected_details
-    if not staged_rejected.is_empty():
-        con.register("staged_rejected", staged_rejected)
-        con.execute(
-            read_sql("etl/insert_rejected.sql"), {"load_id": load_id, "source_file": source_file}
-        )
-        con.unregister("staged_rejected")
-    result.rows_in = cleaned.rows_in
-    result.rows_loaded = lines.height
-    result.rows_rejected = cleaned.rejected.height
-    result.rejected_by_rule = dict(cleaned.rejected.group_by("rule").len().iter_rows())
+    result.rows_loaded = pl.scan_parquet(staged.accepted).select(pl.len()).collect().item()
+    result.rows_rejected = pl.scan_parquet(staged.rejected).select(pl.len()).collect().item()
+    result.rows_in = result.rows_loaded + result.rows_rejected
+    result.rejected_by_rule = dict(
+        con.execute(read_sql("etl/staged_rejections_by_rule.sql")).fetchall()
+    )
+    con.execute("DROP VIEW IF EXISTS staged_lines")
+    con.execute("DROP VIEW IF EXISTS staged_rejected")
+    con.unregister("staged_duplicates")
+    con.execute("DROP TABLE IF EXISTS staged_products")
     result.load_id = load_id
     _log_load(con, result, raw, rules, started)
     result.seconds = time.perf_counter() - t0
@@ -257,7 +248,7 @@ def load_customer_file(
         result.skipped_reason = why
         return result
     table = clean_customer_table(raw)
-    load_id = con.execute(read_sql("etl/next_load_id.sql")).fetchone()[0]  # type: ignore[index]
+    load_id = con.execute(read_sql("etl/next_load_id.sql")).fetchall()[0][0]
     names = (
         table.customers["country"].map_elements(
             countries.normalise_country_name, return_dtype=pl.String
@@ -380,7 +371,7 @@ def ingest(
         with write_transaction(warehouse) as con:
             con.execute(read_sql("etl/ensure_unknown_members.sql"))
             for path, raw in raws:
-                results.append(load_invoice_file(con, raw, str(path), rules))
+                results.append(load_invoice_file(con, raw, str(path), rules, workdir))
             if customer_raw is not None and customer_file is not None:
                 results.append(load_customer_file(con, customer_raw, str(customer_file)))
             refresh_customers(con, rules)

@@ -228,8 +228,8 @@ class WarehouseReader:
     def scalar(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
         cur = self.cursor()
         try:
-            row = cur.execute(sql, params or []).fetchone()
-            return None if row is None else row[0]
+            rows = cur.execute(sql, params or []).fetchall()
+            return rows[0][0] if rows else None
         finally:
             cur.close()
 

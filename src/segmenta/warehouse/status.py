@@ -11,8 +11,7 @@ from segmenta.warehouse.schema import read_sql
 def describe_status(path: Path) -> str:
     con = open_read_only(path)
     try:
-        s = con.execute(read_sql("status/summary.sql")).fetchone()
-        assert s is not None
+        s = con.execute(read_sql("status/summary.sql")).fetchall()[0]
         lines = [
             f"warehouse: {Path(path).resolve()} ({Path(path).stat().st_size / 1e6:.1f} MB)",
             f"loads: {s[0]:,} files; rows in {s[1]:,} = loaded {s[2]:,} + rejected {s[3]:,}",
@@ -21,7 +20,8 @@ def describe_status(path: Path) -> str:
             f"{s[10]:,} products, {s[11]:,} countries",
             f"customer analytics: {s[12]:,} lines of {s[13]:,} customers",
         ]
-        run = con.execute(read_sql("status/latest_run.sql")).fetchone()
+        runs = con.execute(read_sql("status/latest_run.sql")).fetchall()
+        run = runs[0] if runs else None
         if run is None:
             lines.append("models: none yet (run `segmenta model`)")
         else:

@@ -1,0 +1,2 @@
+-- The distinct country names of the staged lines.
+SELECT DISTINCT country FROM staged_lines;
