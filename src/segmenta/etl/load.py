@@ -19,7 +19,6 @@ import polars as pl
 
 from segmenta.etl import countries
 from segmenta.etl.clean import find_duplicates, plan_invoices
-from segmenta.etl.read import SOURCE_ROW
 from segmenta.etl.columns import (
     CUSTOMER_ALIASES,
     INVOICE_ALIASES,
@@ -29,7 +28,7 @@ from segmenta.etl.columns import (
 from segmenta.etl.customers import clean_customer_table
 from segmenta.etl.display_names import display_names
 from segmenta.etl.errors import InputError
-from segmenta.etl.read import RawTable, new_workdir, read_table
+from segmenta.etl.read import SOURCE_ROW, RawTable, new_workdir, read_table
 from segmenta.etl.rules import DEFAULT_RULES, RuleSet
 from segmenta.warehouse.connection import write_transaction
 from segmenta.warehouse.schema import read_sql
