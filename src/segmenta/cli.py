@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="summarise what is loaded and modelled")
     _add_warehouse(p)
 
+    p = sub.add_parser("doctor", help="check the installation and the warehouse's integrity")
+    _add_warehouse(p)
+
     p = sub.add_parser("serve", help="serve the dashboard")
     _add_warehouse(p)
     p.add_argument("--host", default=None, help="default $SEGMENTA_HOST or 127.0.0.1")
@@ -176,6 +179,14 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from segmenta.warehouse.doctor import run_doctor
+
+    report, healthy = run_doctor(settings.warehouse)
+    print(report)
+    return 0 if healthy else 1
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from segmenta.dashboard.app import serve
 
@@ -214,6 +225,7 @@ COMMANDS = {
     "score": cmd_score,
     "sql": cmd_sql,
     "status": cmd_status,
+    "doctor": cmd_doctor,
     "serve": cmd_serve,
     "demo": cmd_demo,
 }
@@ -221,10 +233,12 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     from segmenta.etl.errors import InputError
+    from segmenta.logs import configure
     from segmenta.warehouse.analyst import QueryRefusedError
     from segmenta.warehouse.connection import WarehouseBusyError, WarehouseMissingError
 
     args = build_parser().parse_args(argv)
+    configure()
     settings = _settings(args)
     try:
         return COMMANDS[args.command](args, settings)

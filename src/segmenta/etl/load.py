@@ -321,13 +321,16 @@ def _log_load(
         },
     )
     log.info(
-        "load %s file=%s kind=%s rows_in=%d loaded=%d rejected=%d",
-        result.load_id,
-        result.source_file,
-        result.file_kind,
-        result.rows_in,
-        result.rows_loaded,
-        result.rows_rejected,
+        "load",
+        extra={
+            "load_id": result.load_id,
+            "file": result.source_file,
+            "kind": result.file_kind,
+            "rows_in": result.rows_in,
+            "rows_loaded": result.rows_loaded,
+            "rows_rejected": result.rows_rejected,
+            "seconds": round((_now_utc() - started).total_seconds(), 3),
+        },
     )
 
 

@@ -1,0 +1,95 @@
+"""``segmenta doctor``: check the installation and the warehouse's integrity, say what is wrong."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from segmenta.warehouse.connection import WarehouseMissingError, current_file, open_read_only
+from segmenta.warehouse.schema import VIEW_ORDER, read_sql, table_names
+
+PACKAGES = ("polars", "duckdb", "pyarrow", "scikit-learn", "skops", "dash", "plotly", "faker")
+#: integrity checks, each a SQL file returning (ok, detail)
+SQL_CHECKS = ("row_accounting", "fact_keys", "amounts", "display_names", "latest_run")
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    warning: bool = False  # a finding that does not make the warehouse wrong
+
+    def line(self) -> str:
+        mark = "ok  " if self.ok else ("warn" if self.warning else "FAIL")
+        return f"[{mark}] {self.name}: {self.detail}"
+
+
+def installation_checks() -> list[Check]:
+    checks = [Check("python", sys.version_info >= (3, 11), sys.version.split()[0])]
+    for name in PACKAGES:
+        try:
+            checks.append(Check(name, True, importlib.metadata.version(name)))
+        except importlib.metadata.PackageNotFoundError:
+            checks.append(Check(name, False, "not installed (pip install -e .)"))
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    checks.append(
+        Check(
+            "chromium",
+            chromium is not None,
+            chromium or "not found: only the browser tests need it",
+            warning=True,
+        )
+    )
+    return checks
+
+
+def warehouse_checks(path: Path) -> list[Check]:
+    target = current_file(path)
+    if target is None:
+        return [
+            Check("warehouse", False, f"{path}: not found (segmenta ingest FILE or segmenta demo)")
+        ]
+    try:
+        con = open_read_only(path)
+    except (duckdb.Error, WarehouseMissingError) as exc:
+        return [Check("warehouse", False, f"{target} does not open: {exc}")]
+    checks = [
+        Check("warehouse", True, f"{path} -> {target.name} ({target.stat().st_size / 1e6:.1f} MB)")
+    ]
+    try:
+        present = {
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+        missing = sorted((set(table_names()) | set(VIEW_ORDER)) - present)
+        checks.append(
+            Check(
+                "schema",
+                not missing,
+                "all tables and views present" if not missing else f"missing: {', '.join(missing)}",
+            )
+        )
+        if missing:
+            return checks
+        for name in SQL_CHECKS:
+            ok, detail = con.execute(read_sql(f"doctor/{name}.sql")).fetchall()[0]
+            checks.append(
+                Check(name.replace("_", " "), bool(ok), detail, warning=name == "latest_run")
+            )
+    finally:
+        con.close()
+    return checks
+
+
+def run_doctor(path: Path) -> tuple[str, bool]:
+    """The report, and whether everything that matters is fine."""
+    checks = installation_checks() + warehouse_checks(path)
+    healthy = all(c.ok or c.warning for c in checks)
+    lines = [c.line() for c in checks]
+    lines.append("healthy" if healthy else "problems found: see FAIL lines above")
+    return "\n".join(lines), healthy

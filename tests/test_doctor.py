@@ -1,0 +1,66 @@
+"""segmenta doctor: healthy on a good warehouse, names what is wrong on a damaged one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from segmenta.cli import main
+from segmenta.etl.load import ingest
+from segmenta.warehouse.connection import write_transaction
+from tests.helpers import csv_text, write_csv
+
+
+@pytest.fixture
+def wh(tmp_path: Path) -> Path:
+    path = tmp_path / "wh.duckdb"
+    ingest(
+        path,
+        [
+            write_csv(
+                tmp_path / "a.csv",
+                csv_text(
+                    ["1,AA,x,1,2010-12-01 08:00:00,1.5,7,UK", "2,AA,x,1,2010-12-01 08:00:00,0,7,UK"]
+                ),
+            )
+        ],
+    )
+    return path
+
+
+def test_healthy_warehouse(wh: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["doctor", "--warehouse", str(wh)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "[ok  ] row accounting: load_log: 2 in, 1 loaded, 1 rejected; facts 1, rejected_row 1"
+        in out
+    )
+    assert out.rstrip().endswith("healthy")
+
+
+def test_damaged_warehouse_is_reported(wh: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with write_transaction(wh) as con:
+        con.execute("DELETE FROM rejected_row")
+        con.execute("UPDATE fact_invoice_line SET amount = amount + 1")
+    assert main(["doctor", "--warehouse", str(wh)]) == 1
+    out = capsys.readouterr().out
+    assert "[FAIL] row accounting" in out
+    assert "[FAIL] amounts: 1 facts break" in out
+
+
+def test_missing_warehouse(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["doctor", "--warehouse", str(tmp_path / "none.duckdb")]) == 1
+    assert "[FAIL] warehouse" in capsys.readouterr().out
+
+
+def test_each_load_logs_one_json_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_csv(tmp_path / "b.csv", csv_text(["1,AA,x,1,2010-12-01 08:00:00,1.5,7,UK"]))
+    assert main(["ingest", str(src), "--warehouse", str(tmp_path / "w.duckdb")]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
+    loads = [x for x in lines if x["event"] == "load"]
+    assert len(loads) == 1
+    assert (
+        loads[0]["rows_in"] == 1 and loads[0]["file"].endswith("b.csv") and loads[0]["seconds"] >= 0
+    )
