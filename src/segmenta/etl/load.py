@@ -334,13 +334,15 @@ def _log_load(
     )
 
 
-def refresh_customers(con: duckdb.DuckDBPyConnection, rules: RuleSet) -> None:
-    """Recompute customers' activity, the customer rules and the date dimension."""
-    con.execute(read_sql("etl/fill_dates.sql"))
-    con.execute(read_sql("etl/refresh_customer_activity.sql"))
+def refresh_customers(con: duckdb.DuckDBPyConnection, rules: RuleSet, load_ids: list[int]) -> None:
+    """Recompute the date dimension, and the activity and customer rules of the customers
+    that the loads ``load_ids`` touched (over their whole history)."""
+    con.execute(read_sql("etl/fill_dates.sql"), {"load_ids": load_ids})
+    con.execute(read_sql("etl/refresh_customer_activity.sql"), {"load_ids": load_ids})
     con.execute(
         read_sql("etl/apply_customer_rules.sql"),
         {
+            "load_ids": load_ids,
             "excluded_ids": list(rules.excluded_customers),
             "heavy_share": rules.heavy_return_share,
             "named_enabled": rules.enabled("exclude_named_customers"),
@@ -376,7 +378,8 @@ def ingest(
                 results.append(load_invoice_file(con, raw, str(path), rules, workdir))
             if customer_raw is not None and customer_file is not None:
                 results.append(load_customer_file(con, customer_raw, str(customer_file)))
-            refresh_customers(con, rules)
+            load_ids = [r.load_id for r in results if r.load_id is not None]
+            refresh_customers(con, rules, load_ids)
     return IngestReport(warehouse, results, time.perf_counter() - t0)
 
 

@@ -1,7 +1,16 @@
--- dim_date covers every day from the first to the last invoice, without gaps.
+-- dim_date covers every day from the first to the last invoice, without gaps: add the days
+-- between the known range and the dates of loads $load_ids.
 INSERT INTO dim_date
 WITH
-bounds AS (SELECT min(invoice_ts)::DATE AS lo, max(invoice_ts)::DATE AS hi FROM fact_invoice_line),
+new_bounds AS (
+    SELECT min(invoice_ts)::DATE AS lo, max(invoice_ts)::DATE AS hi
+    FROM fact_invoice_line WHERE load_id IN (SELECT unnest($load_ids::INTEGER[]))
+),
+bounds AS (
+    SELECT least(n.lo, (SELECT min(date) FROM dim_date)) AS lo,
+           greatest(n.hi, (SELECT max(date) FROM dim_date)) AS hi
+    FROM new_bounds n
+),
 days AS (
     SELECT unnest(generate_series(lo, hi, INTERVAL 1 DAY))::DATE AS d FROM bounds WHERE lo IS NOT NULL
 )
