@@ -12,7 +12,9 @@ import sys
 
 from segmenta.warehouse.schema import VIEW_ORDER, read_sql, table_names
 
-COLUMN = re.compile(r"^\s+([a-z_0-9]+)\s+([A-Z]+(?:\[\d+\])?(?:\(\d+(?:,\s*\d+)?\))?)[^-]*(?:--\s*(.*))?$")
+COLUMN = re.compile(
+    r"^\s+([a-z_0-9]+)\s+([A-Z]+(?:\[\d+\])?(?:\(\d+(?:,\s*\d+)?\))?)[^-]*(?:--\s*(.*))?$"
+)
 
 
 def header(sql: str) -> str:
@@ -26,7 +28,14 @@ def header(sql: str) -> str:
 
 def table_markdown(name: str) -> str:
     sql = read_sql(f"tables/{name}.sql")
-    out = [f"### `{name}`", "", header(sql), "", "| column | type | meaning |", "| --- | --- | --- |"]
+    out = [
+        f"### `{name}`",
+        "",
+        header(sql),
+        "",
+        "| column | type | meaning |",
+        "| --- | --- | --- |",
+    ]
     for line in sql.splitlines():
         m = COLUMN.match(line)
         if m and m.group(1) not in {"primary"}:

@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--algorithm", choices=["kmeans", "gmm"], default="kmeans")
     p.add_argument("--horizon", type=int, default=90, help="churn horizon in days (default 90)")
     p.add_argument("--seed", type=int, default=None)
+    p.add_argument(
+        "--features",
+        default=None,
+        help="comma-separated columns to cluster on (default: RFM for invoices, every numeric "
+        "column for a customer table), e.g. annual_income_k,spending_score",
+    )
     _add_warehouse(p)
 
     p = sub.add_parser("score", help="score one customer against the latest model run")
@@ -204,12 +210,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     )
     report = ingest(settings.warehouse, [files.invoices], customer_file=files.customers)
     print(report.summary())
-    try:
-        from segmenta.models.run import run_model
-    except ImportError:  # pragma: no cover - while the model layer is not installed
-        print("models: not available in this build; skipping")
-    else:
-        print(run_model(settings.warehouse, seed=settings.seed).describe())
+    from segmenta.models.run import run_model
+
+    print(run_model(settings.warehouse, seed=settings.seed).describe())
     if args.no_serve:
         return 0
     from segmenta.dashboard.app import serve
@@ -234,6 +237,8 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     from segmenta.etl.errors import InputError
     from segmenta.logs import configure
+    from segmenta.models.artifacts import ArtifactVersionError, UnsafeArtifactError
+    from segmenta.models.errors import ModelInputError
     from segmenta.warehouse.analyst import QueryRefusedError
     from segmenta.warehouse.connection import WarehouseBusyError, WarehouseMissingError
 

@@ -1,6 +1,8 @@
 -- customer_features: one row per (run, customer) in the customer-analytics population, as of
--- the run's as_of_date. The behaviour columns are NULL in customer-table mode; the
--- customer-table mode's attributes are in customer_attribute and dim_customer.
+-- the run's as_of_date (queries: sql/models/customer_features.sql and customer_attributes.sql).
+-- The behaviour columns are NULL in customer-table mode; `attributes` holds the customer
+-- table's numeric columns (dim_customer's age, annual_income_k, spending_score and the numeric
+-- rows of customer_attribute) as loaded, before any imputation.
 -- key: (run_id, customer_key). invariant: no NaN or infinity.
 CREATE TABLE IF NOT EXISTS customer_features (
     run_id              INTEGER NOT NULL,
@@ -16,7 +18,10 @@ CREATE TABLE IF NOT EXISTS customer_features (
     return_rate         DOUBLE,   -- returns / items
     basket_size         DOUBLE,   -- mean units per purchase invoice
     unique_basket_size  DOUBLE,   -- mean distinct stock codes per purchase invoice
+    tenure_days         DOUBLE,   -- days from the first purchase to as_of_date
+    purchase_days       DOUBLE,   -- distinct calendar days with a purchase
     revenue_share_dow   DOUBLE[7],  -- share of revenue Monday..Sunday
     revenue_share_dom   DOUBLE[31], -- share of revenue on day 1..31 of the month
+    attributes          MAP(VARCHAR, DOUBLE), -- numeric customer-table columns; NULL if none
     PRIMARY KEY (run_id, customer_key)
 );

@@ -18,7 +18,7 @@ SELECT
     k.country_name AS country, k.iso_alpha3,
     c.gender, c.age, c.annual_income_k, c.spending_score,
     c.first_purchase_at, c.last_purchase_at,
-    features.* EXCLUDE (run_id, customer_key),
+    features.* EXCLUDE (run_id, customer_key, attributes),
     segments.segment_id, segments.segment, segments.segment_signature,
     segments.distance AS segment_distance, segments.pc1, segments.pc2,
     churn.churn_probability, churn.risk_band,

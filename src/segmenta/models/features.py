@@ -1,0 +1,136 @@
+"""Read the model's inputs from the warehouse: behaviour features, customer-table attributes.
+
+Every query lives in ``segmenta/warehouse/sql/models`` and runs with bound parameters; the
+functions here only run them and shape the results (DataFrame in, DataFrame out).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from segmenta.warehouse.schema import read_sql
+
+#: per-customer behaviour columns of customer_features, in table order
+BEHAVIOUR_COLUMNS = (
+    "recency_days",
+    "frequency",
+    "monetary",
+    "items",
+    "unique_items",
+    "avg_ticket",
+    "avg_days_between",
+    "returns",
+    "return_rate",
+    "basket_size",
+    "unique_basket_size",
+    "tenure_days",
+    "purchase_days",
+)
+SHARE_COLUMNS = ("revenue_share_dow", "revenue_share_dom")
+
+#: human labels and units of the features a form or a description shows
+FEATURE_LABELS: dict[str, tuple[str, str]] = {
+    "recency_days": ("Days since the last purchase", "days"),
+    "frequency": ("Purchase invoices", "invoices"),
+    "monetary": ("Revenue", "money"),
+    "items": ("Units bought", "units"),
+    "unique_items": ("Distinct products bought", "products"),
+    "avg_ticket": ("Average line amount", "money"),
+    "avg_days_between": ("Average days between purchases", "days"),
+    "returns": ("Units returned", "units"),
+    "return_rate": ("Units returned per unit bought", "ratio"),
+    "basket_size": ("Average units per invoice", "units"),
+    "unique_basket_size": ("Average distinct products per invoice", "products"),
+    "tenure_days": ("Days since the first purchase", "days"),
+    "purchase_days": ("Days with a purchase", "days"),
+    "age": ("Age", "years"),
+    "annual_income_k": ("Annual income (thousands)", "thousands"),
+    "spending_score": ("Spending score (1-100)", "score"),
+}
+
+
+def feature_label(name: str) -> str:
+    """A readable label for a feature or customer-table attribute."""
+    if name in FEATURE_LABELS:
+        return FEATURE_LABELS[name][0]
+    return name.replace("_", " ").strip().capitalize()
+
+
+@dataclass(frozen=True)
+class Population:
+    """The purchases of the customer-analytics population (v_customer_line)."""
+
+    first_date: date | None
+    last_date: date | None
+    n_lines: int
+    n_customers: int
+
+
+def read_population(con: duckdb.DuckDBPyConnection) -> Population:
+    """First and last purchase dates, purchase lines and customers of the population."""
+    first, last, n_lines, n_customers = con.execute(read_sql("models/population.sql")).fetchall()[0]
+    return Population(first, last, int(n_lines), int(n_customers))
+
+
+def compute_customer_features(con: duckdb.DuckDBPyConnection, as_of: date) -> pl.DataFrame:
+    """One row per customer who bought on or before ``as_of``, from lines up to ``as_of`` only."""
+    return con.sql(read_sql("models/customer_features.sql"), params={"as_of": as_of}).pl()
+
+
+def read_buyers_between(con: duckdb.DuckDBPyConnection, after: date, until: date) -> pl.DataFrame:
+    """Customers (customer_key) with a purchase dated in ``(after, until]``."""
+    return con.sql(
+        read_sql("models/buyers_between.sql"), params={"after": after, "until": until}
+    ).pl()
+
+
+def read_customer_attributes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Long frame (customer_key, attribute, value_num, value_text) of the customer table."""
+    return con.sql(read_sql("models/customer_attributes.sql")).pl()
+
+
+@dataclass(frozen=True)
+class Attributes:
+    """The customer table pivoted: numeric columns, and the text columns left out."""
+
+    numeric: pl.DataFrame  # customer_key + one Float64 column per numeric attribute (nulls kept)
+    numeric_columns: tuple[str, ...]
+    text_columns: tuple[str, ...]
+    long_numeric: pl.DataFrame  # customer_key, attribute, value_num (non-null values only)
+
+
+def pivot_attributes(long: pl.DataFrame) -> Attributes:
+    """Split attributes into numeric (any numeric value) and text ones; pivot the numeric ones.
+
+    Customers who have any attribute are rows of ``numeric`` (missing values as nulls).
+    """
+    kinds = (
+        long.group_by("attribute")
+        .agg(pl.col("value_num").is_not_null().any().alias("is_numeric"))
+        .sort("attribute")
+    )
+    numeric_names = tuple(kinds.filter(pl.col("is_numeric"))["attribute"].to_list())
+    text_names = tuple(kinds.filter(~pl.col("is_numeric"))["attribute"].to_list())
+    customers = long.select("customer_key").unique().sort("customer_key")
+    long_numeric = long.filter(
+        pl.col("attribute").is_in(list(numeric_names)) & pl.col("value_num").is_not_null()
+    ).select("customer_key", "attribute", "value_num")
+    wide = customers
+    for name in numeric_names:
+        column = long_numeric.filter(pl.col("attribute") == name).select(
+            "customer_key", pl.col("value_num").cast(pl.Float64).alias(name)
+        )
+        wide = wide.join(column, on="customer_key", how="left")
+    return Attributes(wide.sort("customer_key"), numeric_names, text_names, long_numeric)
+
+
+def read_data_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """A hash of the loads and table sizes a run reads (same data, same fingerprint)."""
+    row = con.execute(read_sql("models/data_fingerprint.sql")).fetchall()[0]
+    text = "|".join(str(value) for value in row)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
