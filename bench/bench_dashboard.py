@@ -1,0 +1,321 @@
+"""Benchmark the dashboard's callbacks: p50 / p95 latency per callback, as a Markdown table.
+
+Usage (from the repository root)::
+
+    # a warehouse you already have
+    python bench/bench_dashboard.py --warehouse /tmp/real.duckdb
+    # or build one from an invoice file first (ingest + model, into --warehouse)
+    python bench/bench_dashboard.py --input ../shared/data/online_retail.parquet --warehouse /tmp/real.duckdb
+    # also time the first page load in headless Chromium
+    python bench/bench_dashboard.py --warehouse /tmp/real.duckdb --page-load
+
+Each callback is driven the way the browser drives it: a POST to ``/_dash-update-component``
+through the Flask test client, so a sample includes validating the filter, the DuckDB
+queries, building the figures and serialising the JSON answer (not the network or the
+browser's drawing). Every callback runs ``--repeat`` times for each of a few representative
+filters (none; the last quarter; one country; one segment; high churn risk in one segment).
+The goals (issue 4): p95 under 150 ms on the real file, under 400 ms on the 10x file; first
+page load under 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from segmenta.dashboard import data
+from segmenta.dashboard.app import create_app
+from segmenta.dashboard.filters import Filters
+from segmenta.settings import Settings
+from segmenta.warehouse.connection import WarehouseReader, current_file
+
+
+def build(warehouse: Path, invoices: Path, customers: Path | None) -> None:
+    from segmenta.etl.load import ingest
+    from segmenta.models.run import run_model
+
+    t0 = time.perf_counter()
+    ingest(warehouse, [invoices], customer_file=customers)
+    t1 = time.perf_counter()
+    run_model(warehouse)
+    print(
+        f"built {warehouse}: ingest {t1 - t0:.1f} s, model {time.perf_counter() - t1:.1f} s",
+        file=sys.stderr,
+    )
+
+
+class Caller:
+    """Posts callbacks to the app like the Dash renderer does."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        assert client.get("/").status_code == 200
+        self.deps = {
+            self._first(d["output"]): d for d in client.get("/_dash-dependencies").get_json()
+        }
+
+    @staticmethod
+    def _targets(output: str) -> list[tuple[str, str]]:
+        parts = output.strip(".").split("...") if output.startswith("..") else [output]
+        return [tuple(p.split("@")[0].rsplit(".", 1)) for p in parts]  # type: ignore[misc]
+
+    def _first(self, output: str) -> str:
+        return ".".join(self._targets(output)[0])
+
+    def __call__(
+        self, first_output: str, inputs: dict[str, Any], state: dict[str, Any] | None = None
+    ) -> Any:
+        dep = self.deps[first_output]
+        state = state or {}
+
+        def items(specs: list[dict[str, str]], values: dict[str, Any]) -> list[dict[str, Any]]:
+            return [
+                {
+                    "id": s["id"],
+                    "property": s["property"],
+                    "value": values.get(f"{s['id']}.{s['property']}"),
+                }
+                for s in specs
+            ]
+
+        outputs = [{"id": i, "property": p} for i, p in self._targets(dep["output"])]
+        changed = [next(iter(inputs))] if inputs else []
+        payload = {
+            "output": dep["output"],
+            "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": items(dep["inputs"], inputs),
+            "state": items(dep["state"], state),
+            "changedPropIds": changed,
+        }
+        response = self.client.post("/_dash-update-component", json=payload)
+        if response.status_code not in (200, 204):
+            raise RuntimeError(
+                f"{first_output}: HTTP {response.status_code}: {response.get_data(as_text=True)[:500]}"
+            )
+        return response.get_data()
+
+
+def representative_filters(reader: WarehouseReader) -> dict[str, str]:
+    """A few filter states, as the URL query strings the browser would carry."""
+    options = data.filter_options(reader)
+    found = {"none": ""}
+    if options.date_max is not None:
+        found["last quarter"] = Filters(date_from=options.date_max - timedelta(days=91)).to_query()
+    country = reader.query(
+        "SELECT k.country_name FROM fact_invoice_line f JOIN dim_country k USING (country_key) "
+        "WHERE k.country_name <> 'United Kingdom' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+    )
+    if country.height:
+        found["one country"] = Filters(countries=(country.item(),)).to_query()
+    if options.segments:
+        segments = list(options.segments)
+        found["one segment"] = Filters(segments=(segments[0],)).to_query()
+        found["high risk, one segment"] = Filters(
+            segments=(segments[-1],), risk_bands=("high",)
+        ).to_query()
+    return found
+
+
+def callbacks(reader: WarehouseReader) -> dict[str, Callable[[Caller, str], Any]]:
+    """Callback name -> a function that drives it once for a filter query string."""
+    top_customer = reader.query(
+        "SELECT customer_key FROM customer_360 ORDER BY monetary DESC NULLS LAST LIMIT 1"
+    )
+    key = str(top_customer.item()) if top_customer.height else "0"
+    grid_first = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
+    grid_sorted = {
+        "startRow": 200,
+        "endRow": 300,
+        "sortModel": [{"colId": "churn_probability", "sort": "desc"}],
+        "filterModel": {"revenue": {"filterType": "number", "type": "greaterThan", "filter": 100}},
+    }
+    return {
+        "shell: sync slicers <-> URL": lambda c, q: c("url.search", {"url.search": q}),
+        "shell: coverage line": lambda c, q: c("coverage.children", {"filter-store.data": q}),
+        "overview: KPIs, charts, table": lambda c, q: c(
+            "overview-kpis.children", {"filter-store.data": q}
+        ),
+        "customers: grid first block": lambda c, q: c(
+            "customers-grid.getRowsResponse",
+            {"customers-grid.getRowsRequest": grid_first},
+            {"filter-store.data": q, "customers-search.value": ""},
+        ),
+        "customers: grid sorted + filtered": lambda c, q: c(
+            "customers-grid.getRowsResponse",
+            {"customers-grid.getRowsRequest": grid_sorted},
+            {"filter-store.data": q, "customers-search.value": ""},
+        ),
+        "customers: grid search": lambda c, q: c(
+            "customers-grid.getRowsResponse",
+            {"customers-grid.getRowsRequest": grid_first},
+            {"filter-store.data": q, "customers-search.value": "an"},
+        ),
+        "customers: detail view": lambda c, q: c(
+            "customers-detail.is_open",
+            {"customers-grid.cellClicked": {"rowId": key}},
+            {"filter-store.data": q},
+        ),
+        "customers: CSV export": lambda c, q: c(
+            "customers-download.data",
+            {"customers-export.n_clicks": 1},
+            {
+                "filter-store.data": q,
+                "customers-grid.getRowsRequest": grid_first,
+                "customers-search.value": "",
+            },
+        ),
+        "map: choropleth + table": lambda c, q: c(
+            "map-graph.figure", {"filter-store.data": q, "map-metric.value": "revenue"}
+        ),
+        "age / gender: all charts": lambda c, q: c(
+            "demographics-notice.children", {"filter-store.data": q}
+        ),
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def run(warehouse: Path, repeat: int, warmup: int) -> list[tuple[str, float, float, float, int]]:
+    app = create_app(Settings(warehouse=warehouse))
+    caller = Caller(app.server.test_client())
+    reader = WarehouseReader(warehouse)
+    filters = representative_filters(reader)
+    results = []
+    for name, drive in callbacks(reader).items():
+        samples: list[float] = []
+        for query in filters.values():
+            for i in range(warmup + repeat):
+                t0 = time.perf_counter()
+                drive(caller, query)
+                elapsed = (time.perf_counter() - t0) * 1000
+                if i >= warmup:
+                    samples.append(elapsed)
+        results.append(
+            (name, percentile(samples, 50), percentile(samples, 95), max(samples), len(samples))
+        )
+        print(
+            f"  {name}: p50 {results[-1][1]:.1f} ms, p95 {results[-1][2]:.1f} ms", file=sys.stderr
+        )
+    return results
+
+
+def page_load(warehouse: Path, runs: int = 3) -> list[float]:
+    """Seconds from navigation start to the overview drawn (table rows and bubbles), cold
+    headless Chromium, measured on the page's own clock (``performance.now()``)."""
+    import shutil
+    import tempfile
+    import threading
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from werkzeug.serving import make_server
+
+    app = create_app(Settings(warehouse=warehouse))
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/"
+    timings: list[float] = []
+    outside: list[float] = []
+    try:
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory() as profile:  # a cold browser cache every time
+                options = Options()
+                options.binary_location = shutil.which("chromium") or "chromium"
+                for flag in (
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    f"--user-data-dir={profile}",
+                    "--window-size=1366,900",
+                ):
+                    options.add_argument(flag)
+                driver = webdriver.Chrome(
+                    service=Service(shutil.which("chromedriver") or "chromedriver"), options=options
+                )
+                try:
+                    t0 = time.perf_counter()
+                    driver.get(url)
+                    while not driver.find_elements(
+                        By.CSS_SELECTOR, "#overview-segment-table .ag-row"
+                    ):
+                        time.sleep(0.02)
+                    while not driver.find_elements(
+                        By.CSS_SELECTOR, "#overview-bubble .scatterlayer path"
+                    ):
+                        time.sleep(0.02)
+                    # time since the browser started navigating (the page's own clock), and
+                    # the same seen from here (adds WebDriver's overhead and polling)
+                    in_page = driver.execute_script("return performance.now()") / 1000
+                    timings.append(in_page)
+                    outside.append(time.perf_counter() - t0)
+                finally:
+                    driver.quit()
+    finally:
+        server.shutdown()
+    print(f"  page load seen from WebDriver: {[round(t, 2) for t in outside]} s", file=sys.stderr)
+    return timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--warehouse", type=Path, required=True, help="warehouse to read (built if --input)"
+    )
+    parser.add_argument(
+        "--input", type=Path, default=None, help="invoice file to ingest and model first"
+    )
+    parser.add_argument(
+        "--customers", type=Path, default=None, help="customer table to ingest with --input"
+    )
+    parser.add_argument("--repeat", type=int, default=10, help="timed runs per callback and filter")
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument(
+        "--page-load", action="store_true", help="also time the first page load in Chromium"
+    )
+    parser.add_argument("--label", default=None, help="name of the data set in the table title")
+    args = parser.parse_args(argv)
+
+    if args.input is not None and current_file(args.warehouse) is None:
+        build(args.warehouse, args.input, args.customers)
+    reader = WarehouseReader(args.warehouse)
+    lines, customers = reader.query(
+        "SELECT (SELECT count(*) FROM fact_invoice_line) AS l, (SELECT count(*) FROM customer_360) AS c"
+    ).row(0)
+    results = run(args.warehouse, args.repeat, args.warmup)
+    label = args.label or args.warehouse.name
+    print(f"\n### Dashboard callbacks: {label} ({lines:,} lines, {customers:,} customers)\n")
+    print("| callback | p50 (ms) | p95 (ms) | max (ms) | samples |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, p50, p95, worst, n in results:
+        print(f"| {name} | {p50:.1f} | {p95:.1f} | {worst:.1f} | {n} |")
+    if args.page_load:
+        timings = page_load(args.warehouse)
+        print(
+            f"\nFirst page load (overview drawn, cold browser, {len(timings)} runs): "
+            f"median {statistics.median(timings):.2f} s, worst {max(timings):.2f} s"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""Take a screenshot of each dashboard page: ``docs/screenshots/<page>.png``.
+
+Usage (from the repository root, with the test extras installed)::
+
+    python scripts/screenshots.py                      # builds a 2,000-customer demo warehouse
+    python scripts/screenshots.py --warehouse W.duckdb  # or uses an existing one
+
+It serves the app on a free localhost port in a thread, drives headless Chromium (the system
+``chromium`` and ``chromedriver``, through Selenium) with every network request outside
+localhost refused, waits for each page's charts and saves a PNG per page. The customers page
+is also shot with a customer's detail view open (``customers-detail.png``). Exit status 1 if a page logged a browser error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: (file name, path, CSS selector that must be present once the page has drawn)
+PAGES = (
+    ("overview", "/", "#overview-customers-bar .barlayer path"),
+    ("customers", "/customers", "#customers-grid .ag-row[row-id]"),
+    ("map", "/map", "#map-graph .choroplethlayer path"),
+    ("demographics", "/demographics", "#demographics-age .barlayer path, .demographics-empty"),
+)
+
+CHROMIUM_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--force-device-scale-factor=1",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+)
+
+
+def build_demo_warehouse(directory: Path, n_customers: int = 2000, seed: int = 42) -> Path:
+    """generate -> ingest -> model into ``directory``; returns the warehouse path."""
+    from segmenta.etl.generate import write_demo_data
+    from segmenta.etl.load import ingest
+    from segmenta.models.run import run_model
+
+    warehouse = directory / "demo.duckdb"
+    files = write_demo_data(directory / "data", n_customers=n_customers, seed=seed)
+    ingest(warehouse, [files.invoices], customer_file=files.customers)
+    run_model(warehouse, seed=seed)
+    return warehouse
+
+
+@contextmanager
+def serve_in_thread(warehouse: Path) -> Iterator[str]:
+    """Serve the dashboard on a free localhost port; yields its base URL."""
+    from werkzeug.serving import make_server
+
+    from segmenta.dashboard.app import create_app
+    from segmenta.settings import Settings
+
+    app = create_app(Settings(warehouse=warehouse))
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def chrome(width: int, height: int, user_data_dir: str):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = (
+        shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"
+    )
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={user_data_dir}")
+    options.add_argument(f"--window-size={width},{height}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(shutil.which("chromedriver") or "chromedriver")
+    return webdriver.Chrome(service=service, options=options)
+
+
+def wait_for(driver, selector: str, timeout: float = 30.0) -> None:
+    from selenium.webdriver.common.by import By
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if driver.find_elements(By.CSS_SELECTOR, selector):
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"{selector!r} did not appear within {timeout:.0f} s")
+
+
+def settle(driver, quiet_s: float = 0.8, timeout: float = 20.0) -> None:
+    """Wait until Dash has no callback in flight for ``quiet_s``."""
+    deadline = time.monotonic() + timeout
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        busy = driver.execute_script(
+            "return document.querySelector('[data-dash-is-loading=\"true\"]') !== null"
+        )
+        if busy:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet_s:
+            return
+        time.sleep(0.1)
+
+
+def save_full_page(driver, path: Path, max_height: int = 3000) -> None:
+    """A PNG of the whole page (up to ``max_height`` px), not only the viewport."""
+    settle(driver, quiet_s=0.5)
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    clip = {
+        "x": 0,
+        "y": 0,
+        "width": size["width"],
+        "height": min(size["height"], max_height),
+        "scale": 1,
+    }
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip}
+    )
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
+def take_screenshots(
+    base_url: str, out_dir: Path, width: int = 1440, height: int = 1000
+) -> list[str]:
+    """Save one PNG per page; returns the browser's SEVERE log messages."""
+    from selenium.webdriver.common.by import By
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="segmenta-chromium-") as profile:
+        driver = chrome(width, height, profile)
+        try:
+            for name, path, ready in PAGES:
+                driver.get(base_url + path)
+                wait_for(driver, ready)
+                settle(driver)
+                save_full_page(driver, out_dir / f"{name}.png")
+                print(f"wrote {out_dir / f'{name}.png'}")
+                if name == "customers":  # and the detail view of the first customer
+                    driver.find_element(
+                        By.CSS_SELECTOR, "#customers-grid .ag-row[row-index='0'] .ag-cell"
+                    ).click()
+                    wait_for(driver, ".customer-detail .js-plotly-plot")
+                    settle(driver)
+                    time.sleep(0.6)  # the offcanvas slides in
+                    save_full_page(driver, out_dir / "customers-detail.png")
+                    print(f"wrote {out_dir / 'customers-detail.png'}")
+                errors += [
+                    e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"
+                ]
+        finally:
+            driver.quit()
+    return errors
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--warehouse", type=Path, default=None, help="existing warehouse (default: build a demo)"
+    )
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    parser.add_argument("--customers", type=int, default=2000, help="demo size when building one")
+    parser.add_argument("--width", type=int, default=1440)
+    parser.add_argument("--height", type=int, default=1000)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="segmenta-shots-") as tmp:
+        warehouse = args.warehouse or build_demo_warehouse(Path(tmp), args.customers)
+        with serve_in_thread(warehouse) as url:
+            errors = take_screenshots(url, args.out, args.width, args.height)
+    for message in errors:
+        print(f"browser error: {message}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

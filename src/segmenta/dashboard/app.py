@@ -1,0 +1,410 @@
+"""The dashboard shell: ``create_app(settings)`` and ``serve(settings)``.
+
+The shell holds what every page shares: the navbar (built from ``dash.page_registry``), the
+global slicers (invoice date range, country, segment, churn risk band) with a "clear filters"
+button and the "N customers · M lines" line, and ``dash.page_container``. Each page lives in
+its own module under ``segmenta.dashboard.pages`` and owns its layout and callbacks.
+
+Filter state lives in the URL query string (see :mod:`segmenta.dashboard.filters`): one
+callback keeps the slicers, the URL (``ids.URL``) and the filter store (``ids.FILTER_STORE``,
+the canonical query string every page callback takes as input) in sync, so a filtered view can
+be bookmarked and shared and survives page changes (the navbar links carry the query string).
+
+Nothing is created at import time: ``create_app`` opens the warehouse read-only, builds a new
+``dash.Dash``, registers the pages and their callbacks on it and attaches the reader to the
+app's Flask server (:mod:`segmenta.dashboard.state`). Debug mode is off unless asked for.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+
+from segmenta.dashboard import data, ids, state
+from segmenta.dashboard.components import no_model_alert
+from segmenta.dashboard.filters import RISK_BANDS, FilterOptions, Filters
+from segmenta.dashboard.pages import customers, demographics, overview
+from segmenta.dashboard.pages import map as map_page
+from segmenta.dashboard.theme import fmt_int, segment_colors
+from segmenta.settings import Settings
+from segmenta.warehouse.connection import WarehouseReader
+
+__all__ = ["ASSETS_DIR", "PAGES", "create_app", "serve"]
+
+ASSETS_DIR = Path(str(files("segmenta.dashboard") / "assets"))
+#: The page modules, in navbar order.
+PAGES = (overview, customers, map_page, demographics)
+
+
+# -- layout ------------------------------------------------------------------------------------------
+def navbar() -> dbc.Navbar:
+    pages = sorted(dash.page_registry.values(), key=lambda p: (p.get("order") or 0, p["path"]))
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(
+                page["name"], href=page["path"], id={"type": ids.NAV_LINK, "index": page["path"]}
+            )
+        )
+        for page in pages
+    ]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(
+                    [html.Span("◆", className="brand-mark me-2"), "Segmenta"],
+                    href="/",
+                    className="fw-semibold",
+                ),
+                dbc.NavbarToggler(id=ids.NAVBAR_TOGGLER, n_clicks=0),
+                dbc.Collapse(
+                    dbc.Nav(links, navbar=True, className="me-auto"),
+                    id=ids.NAVBAR_COLLAPSE,
+                    navbar=True,
+                    is_open=False,
+                ),
+            ],
+            fluid=True,
+        ),
+        id=ids.NAVBAR,
+        color="dark",
+        dark=True,
+        expand="lg",
+        className="app-navbar mb-3",
+    )
+
+
+def _segment_option(name: str, color: str) -> dict[str, Any]:
+    return {
+        "label": html.Span(
+            [
+                html.Span(
+                    className="segment-dot me-2",
+                    style={"backgroundColor": color},
+                ),
+                name,
+            ]
+        ),
+        "value": name,
+        "search": name,
+    }
+
+
+def filter_bar(options: FilterOptions) -> dbc.Card:
+    date_min = options.date_min.isoformat() if options.date_min else None
+    date_max = options.date_max.isoformat() if options.date_max else None
+    label = "form-label small text-muted mb-1"
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            [
+                                html.Label(
+                                    "Invoice date", htmlFor=ids.FILTER_DATES, className=label
+                                ),
+                                dcc.DatePickerRange(
+                                    id=ids.FILTER_DATES,
+                                    min_date_allowed=date_min,
+                                    max_date_allowed=date_max,
+                                    start_date=date_min,
+                                    end_date=date_max,
+                                    initial_visible_month=date_max,
+                                    display_format="YYYY-MM-DD",
+                                    updatemode="bothdates",
+                                    disabled=date_min is None,
+                                    className="w-100",
+                                ),
+                            ],
+                            xs=12,
+                            md=6,
+                            xl=3,
+                        ),
+                        dbc.Col(
+                            [
+                                html.Label("Country", htmlFor=ids.FILTER_COUNTRY, className=label),
+                                dcc.Dropdown(
+                                    id=ids.FILTER_COUNTRY,
+                                    options=[{"label": c, "value": c} for c in options.countries],
+                                    value=[],
+                                    multi=True,
+                                    placeholder="All countries",
+                                ),
+                            ],
+                            xs=12,
+                            md=6,
+                            xl=3,
+                        ),
+                        dbc.Col(
+                            [
+                                html.Label("Segment", htmlFor=ids.FILTER_SEGMENT, className=label),
+                                dcc.Dropdown(
+                                    id=ids.FILTER_SEGMENT,
+                                    options=[
+                                        _segment_option(n, c)
+                                        for n, c in segment_colors(options.segments).items()
+                                    ],
+                                    value=[],
+                                    multi=True,
+                                    placeholder="All segments",
+                                ),
+                            ],
+                            xs=12,
+                            md=5,
+                            xl=3,
+                        ),
+                        dbc.Col(
+                            [
+                                html.Label("Churn risk", htmlFor=ids.FILTER_RISK, className=label),
+                                dcc.Dropdown(
+                                    id=ids.FILTER_RISK,
+                                    options=[
+                                        {"label": b.capitalize(), "value": b} for b in RISK_BANDS
+                                    ],
+                                    value=[],
+                                    multi=True,
+                                    placeholder="All risk bands",
+                                    searchable=False,
+                                ),
+                            ],
+                            xs=8,
+                            md=4,
+                            xl=2,
+                        ),
+                        dbc.Col(
+                            dbc.Button(
+                                "Clear filters",
+                                id=ids.FILTER_CLEAR,
+                                color="secondary",
+                                outline=True,
+                                size="sm",
+                                className="w-100",
+                            ),
+                            xs=4,
+                            md=3,
+                            xl=1,
+                            className="d-flex align-items-end",
+                        ),
+                    ],
+                    className="g-2",
+                ),
+                html.Div(
+                    [
+                        html.Span(id=ids.COVERAGE, className="fw-semibold"),
+                        html.Span(id=ids.FILTER_SUMMARY, className="text-muted ms-2"),
+                    ],
+                    className="small mt-2 coverage-line",
+                ),
+            ],
+            className="py-2",
+        ),
+        className="filter-bar shadow-sm mb-3",
+    )
+
+
+def shell_layout() -> html.Div:
+    """The app's layout (a function: options are re-read when the warehouse file changes)."""
+    options = data.filter_options(state.reader())
+    banner = [] if options.has_model_run else [no_model_alert()]
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Location(id=ids.NAV, refresh="callback-nav"),
+            dcc.Store(id=ids.FILTER_STORE),
+            navbar(),
+            dbc.Container(
+                [html.Div(banner, id=ids.STATUS_BANNER), filter_bar(options), dash.page_container],
+                fluid=True,
+                className="app-body pb-4",
+            ),
+        ]
+    )
+
+
+# -- shell callbacks ---------------------------------------------------------------------------------
+def sync_filters(
+    trigger: object,
+    search: object,
+    start: object,
+    end: object,
+    countries: object,
+    segments: object,
+    risks: object,
+    current_store: object,
+    options: FilterOptions,
+) -> tuple[Any, ...]:
+    """The sync callback's logic: URL <-> slicers <-> filter store (pure, for tests).
+
+    Returns (url search, start date, end date, countries, segments, risk bands, store).
+    """
+    from_url = trigger in (None, ids.URL)
+    if trigger == ids.FILTER_CLEAR:
+        filters = Filters()
+    elif from_url:
+        filters = Filters.from_query(search if isinstance(search, str) else "", options)
+    else:
+        filters = Filters.from_values(
+            options,
+            date_from=start,
+            date_to=end,
+            countries=countries if isinstance(countries, list) else (),
+            segments=segments if isinstance(segments, list) else (),
+            risk_bands=risks if isinstance(risks, list) else (),
+        )
+    query = filters.to_query()
+    url_out = query if (search or "") != query else no_update
+    store_out = query if current_store != query else no_update
+    if from_url or trigger == ids.FILTER_CLEAR:
+        min_date = options.date_min.isoformat() if options.date_min else None
+        max_date = options.date_max.isoformat() if options.date_max else None
+        slicers: tuple[Any, ...] = (
+            filters.date_from.isoformat() if filters.date_from else min_date,
+            filters.date_to.isoformat() if filters.date_to else max_date,
+            list(filters.countries),
+            list(filters.segments),
+            list(filters.risk_bands),
+        )
+    else:
+        slicers = (no_update,) * 5
+    return (url_out, *slicers, store_out)
+
+
+def coverage_text(store: object) -> tuple[str, str]:
+    """("N customers · M lines", "filter description") for the filter store value."""
+    options = data.filter_options(state.reader())
+    filters = Filters.from_query(store if isinstance(store, str) else "", options)
+    n_customers, n_lines = data.coverage(state.reader(), filters)
+    customers_word = "customer" if n_customers == 1 else "customers"
+    lines_word = "line" if n_lines == 1 else "lines"
+    return (
+        f"{fmt_int(n_customers)} {customers_word} · {fmt_int(n_lines)} {lines_word}",
+        f"({filters.describe()})",
+    )
+
+
+def _register_shell_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output(ids.URL, "search"),
+        Output(ids.FILTER_DATES, "start_date"),
+        Output(ids.FILTER_DATES, "end_date"),
+        Output(ids.FILTER_COUNTRY, "value"),
+        Output(ids.FILTER_SEGMENT, "value"),
+        Output(ids.FILTER_RISK, "value"),
+        Output(ids.FILTER_STORE, "data"),
+        Input(ids.URL, "search"),
+        Input(ids.FILTER_DATES, "start_date"),
+        Input(ids.FILTER_DATES, "end_date"),
+        Input(ids.FILTER_COUNTRY, "value"),
+        Input(ids.FILTER_SEGMENT, "value"),
+        Input(ids.FILTER_RISK, "value"),
+        Input(ids.FILTER_CLEAR, "n_clicks"),
+        State(ids.FILTER_STORE, "data"),
+    )
+    def sync(
+        search: object,
+        start: object,
+        end: object,
+        countries: object,
+        segments: object,
+        risks: object,
+        _clear: object,
+        current_store: object,
+    ) -> tuple[Any, ...]:
+        options = data.filter_options(state.reader())
+        return sync_filters(
+            ctx.triggered_id, search, start, end, countries, segments, risks, current_store, options
+        )
+
+    @app.callback(
+        Output(ids.COVERAGE, "children"),
+        Output(ids.FILTER_SUMMARY, "children"),
+        Input(ids.FILTER_STORE, "data"),
+    )
+    def coverage(store: object) -> tuple[str, str]:
+        if store is None:
+            raise dash.exceptions.PreventUpdate
+        return coverage_text(store)
+
+    @app.callback(
+        Output({"type": ids.NAV_LINK, "index": ALL}, "href"),
+        Output({"type": ids.NAV_LINK, "index": ALL}, "active"),
+        Input(ids.FILTER_STORE, "data"),
+        Input(ids.URL, "pathname"),
+        State({"type": ids.NAV_LINK, "index": ALL}, "id"),
+    )
+    def nav_links(
+        store: object, pathname: object, link_ids: list[dict[str, str]]
+    ) -> tuple[list[str], list[bool]]:
+        options = data.filter_options(state.reader())
+        query = Filters.from_query(store if isinstance(store, str) else "", options).to_query()
+        paths = [link["index"] for link in link_ids]
+        return [p + query for p in paths], [p == pathname for p in paths]
+
+    @app.callback(
+        Output(ids.NAVBAR_COLLAPSE, "is_open"),
+        Input(ids.NAVBAR_TOGGLER, "n_clicks"),
+        State(ids.NAVBAR_COLLAPSE, "is_open"),
+        prevent_initial_call=True,
+    )
+    def toggle_navbar(n_clicks: object, is_open: object) -> bool:
+        return not is_open if n_clicks else bool(is_open)
+
+
+# -- app -------------------------------------------------------------------------------------------------
+def _security_headers(response: Any) -> Any:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def create_app(settings: Settings) -> dash.Dash:
+    """A new Dash app over ``settings.warehouse``, opened read-only.
+
+    Raises :class:`~segmenta.warehouse.connection.WarehouseMissingError` if there is no file.
+    """
+    reader = WarehouseReader(settings.warehouse)
+    reader.connection()  # fail now, with a clear message, if the file is missing
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS_DIR),
+        title="Segmenta",
+        update_title=None,
+        serve_locally=True,
+        suppress_callback_exceptions=False,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    state.attach(app.server, state.DashboardState(settings=settings, reader=reader))
+    app.server.after_request(_security_headers)
+    for page in PAGES:
+        dash.register_page(
+            page.__name__,
+            path=page.PATH,
+            name=page.NAME,
+            title=page.TITLE,
+            order=page.ORDER,
+            layout=page.layout,
+        )
+        page.register_callbacks(app)
+    _register_shell_callbacks(app)
+    with app.server.app_context():  # Dash calls the layout function once to validate it
+        app.layout = shell_layout
+    return app
+
+
+def serve(settings: Settings) -> None:
+    """Run the dashboard on settings.host:settings.port (debug only if settings.debug)."""
+    app = create_app(settings)
+    url = f"http://{settings.host}:{settings.port}/"
+    print(
+        f"Segmenta dashboard: {url}  (warehouse {settings.warehouse}, read-only; Ctrl+C to stop)",
+        flush=True,
+    )
+    app.run(host=settings.host, port=settings.port, debug=bool(settings.debug))

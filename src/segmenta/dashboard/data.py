@@ -1,0 +1,577 @@
+"""The dashboard's data access: typed functions over the warehouse, one SQL file per query.
+
+Every function takes the process's :class:`~segmenta.warehouse.connection.WarehouseReader`
+(read-only) and the validated :class:`~segmenta.dashboard.filters.Filters`, loads its query from
+``segmenta/warehouse/sql/dashboard/<name>.sql`` and fills the template's slots:
+
+* ``{{customer_filter}}``, ``{{line_filter}}``, ``{{coverage_filter}}``: the global filter
+  (see :mod:`segmenta.dashboard.filters` for the semantics);
+* ``{{grid_filter}}`` and ``{{order_by}}``: the customers grid's search box, column filters and
+  sort, mapped through the allow-list :data:`GRID_COLUMNS`.
+
+Slots are filled with text built from fixed column names and operators only; every value a
+user can influence is a bound ``$name`` parameter. Queries aggregate in DuckDB and return only
+what is drawn. Pages never contain SQL; they call these functions.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+import polars as pl
+
+from segmenta.dashboard.filters import RISK_BANDS, TRUE, FilterOptions, Filters, Fragment
+from segmenta.warehouse.connection import WarehouseReader
+from segmenta.warehouse.schema import read_sql
+
+__all__ = [
+    "EXPORT_ROW_LIMIT",
+    "GRID_COLUMNS",
+    "CustomerDetail",
+    "GridRequest",
+    "country_metrics",
+    "coverage",
+    "customer_detail",
+    "customer_export",
+    "customer_page",
+    "data_status",
+    "demographic_groups",
+    "filter_options",
+    "income_spending",
+    "overview_kpis",
+    "segment_summary",
+]
+
+_SLOT = re.compile(r"\{\{(\w+)\}\}")
+
+#: Most rows a CSV export writes.
+EXPORT_ROW_LIMIT = 1_000_000
+#: Most rows one grid request may ask for.
+MAX_PAGE_ROWS = 1_000
+#: Points drawn in the income / spending scatter at most.
+SCATTER_POINTS = 3_000
+
+
+@functools.cache
+def _template(name: str) -> str:
+    if not re.fullmatch(r"[a-z0-9_]+", name):  # file names are constants, but be strict
+        raise ValueError(f"bad query name {name!r}")
+    return read_sql(f"dashboard/{name}.sql")
+
+
+def render(name: str, slots: Mapping[str, Fragment]) -> tuple[str, dict[str, Any]]:
+    """The SQL of query ``name`` with its slots filled, and the parameters the slots use."""
+    sql = _template(name)
+    params: dict[str, Any] = {}
+    for slot in sorted(set(_SLOT.findall(sql))):
+        if slot not in slots:
+            raise KeyError(f"{name}.sql: no value for slot {{{{{slot}}}}}")
+        fragment = slots[slot]
+        sql = sql.replace(
+            "{{" + slot + "}}", f"({fragment.sql})" if slot != "order_by" else fragment.sql
+        )
+        params.update(fragment.params)
+    return sql, params
+
+
+def _filter_slots(filters: Filters, options: FilterOptions) -> dict[str, Fragment]:
+    return {
+        "customer_filter": filters.customer_filter(options),
+        "line_filter": filters.line_filter(options),
+        "coverage_filter": filters.coverage_filter(),
+    }
+
+
+def _run(
+    reader: WarehouseReader,
+    name: str,
+    filters: Filters | None = None,
+    options: FilterOptions | None = None,
+    params: Mapping[str, Any] | None = None,
+    slots: Mapping[str, Fragment] | None = None,
+) -> pl.DataFrame:
+    all_slots: dict[str, Fragment] = {}
+    if filters is not None:
+        all_slots.update(_filter_slots(filters, options or filter_options(reader)))
+    all_slots.update(slots or {})
+    sql, bound = render(name, all_slots)
+    bound.update(params or {})
+    return reader.query(sql, bound or None)
+
+
+# -- filter options (cached per warehouse version) ---------------------------------------------
+_options_lock = threading.Lock()
+_options_cache: dict[tuple[str, Any], FilterOptions] = {}
+
+
+def filter_options(reader: WarehouseReader) -> FilterOptions:
+    """Dates, countries, segments and risk bands the slicers may hold (cached per file version)."""
+    key = (str(reader.path), reader.version)
+    with _options_lock:
+        cached = _options_cache.get(key)
+    if cached is not None:
+        return cached
+    dates = reader.query(_template("filter_dates"))
+    countries = reader.query(_template("filter_countries"))
+    segments = reader.query(_template("filter_segments"))
+    status = data_status(reader)
+    date_min = dates["date_min"][0] if dates.height else None
+    date_max = dates["date_max"][0] if dates.height else None
+    options = FilterOptions(
+        date_min=date_min,
+        date_max=date_max,
+        countries=dict(
+            zip(countries["country"].to_list(), countries["country_key"].to_list(), strict=True)
+        ),
+        segments=dict(
+            zip(segments["segment"].to_list(), segments["segment_id"].to_list(), strict=True)
+        ),
+        risk_bands=RISK_BANDS,
+        has_demographics=status["customers_with_demographics"] > 0,
+        has_model_run=status["model_runs"] > 0,
+    )
+    with _options_lock:
+        if len(_options_cache) > 16:
+            _options_cache.clear()
+        _options_cache[key] = options
+    return options
+
+
+def segment_descriptions(reader: WarehouseReader) -> pl.DataFrame:
+    """segment_id, segment, description, n_customers of the latest run."""
+    return reader.query(_template("filter_segments"))
+
+
+def data_status(reader: WarehouseReader) -> dict[str, Any]:
+    """What the warehouse holds: model_runs, run_kind, as_of_date, customers, ..., lines."""
+    frame = reader.query(_template("data_status"))
+    return frame.to_dicts()[0]
+
+
+# -- every page ----------------------------------------------------------------------------------
+def coverage(reader: WarehouseReader, filters: Filters) -> tuple[int, int]:
+    """(customers, lines) covered by the filter."""
+    row = _run(reader, "coverage", filters).row(0)
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+# -- overview --------------------------------------------------------------------------------
+def segment_summary(reader: WarehouseReader, filters: Filters) -> pl.DataFrame:
+    """One row per segment: the study's table (see ``segment_summary.sql``).
+
+    Without a date or country filter the per-customer totals come from the model run's
+    features (``segment_summary_all_time.sql``: same definitions, no invoice line read).
+    """
+    name = "segment_summary" if filters.has_line_filter else "segment_summary_all_time"
+    return _run(reader, name, filters)
+
+
+def overview_kpis(summary: pl.DataFrame) -> dict[str, Any]:
+    """Headline figures, summed from :func:`segment_summary` (so they always agree with it)."""
+    if summary.is_empty():
+        return {
+            "customers": 0,
+            "revenue": 0.0,
+            "invoices": 0,
+            "avg_ticket": None,
+            "return_rate": None,
+            "top_segment": None,
+            "top_segment_share": None,
+        }
+    customers = int(summary["customers"].sum())
+    revenue = float(summary["revenue"].sum())
+    invoices = int(summary["invoices"].sum())
+    items = float(summary["items"].sum())
+    returned = float(summary["returned_items"].sum())
+    top = summary.sort(["revenue", "segment_id"], descending=[True, False]).row(0, named=True)
+    return {
+        "customers": customers,
+        "revenue": revenue,
+        "invoices": invoices,
+        "avg_ticket": revenue / invoices if invoices else None,
+        "return_rate": returned / items if items else None,
+        "top_segment": top["segment"],
+        "top_segment_share": top["revenue"] / revenue if revenue > 0 else None,
+    }
+
+
+# -- customers grid --------------------------------------------------------------------------
+ColumnKind = Literal["text", "number", "date"]
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    """A column the grid may sort and filter on: the fixed SQL column and its filter kind."""
+
+    sql: str
+    kind: ColumnKind
+
+
+#: The allow-list: AG Grid column id -> column of the grid query. Nothing else reaches SQL.
+GRID_COLUMNS: dict[str, GridColumn] = {
+    "display_name": GridColumn("display_name", "text"),
+    "customer_id": GridColumn("customer_id", "text"),
+    "country": GridColumn("country", "text"),
+    "segment": GridColumn("segment", "text"),
+    "risk_band": GridColumn("risk_band", "text"),
+    "churn_probability": GridColumn("churn_probability", "number"),
+    "revenue": GridColumn("revenue", "number"),
+    "invoices": GridColumn("invoices", "number"),
+    "recency_days": GridColumn("recency_days", "number"),
+    "frequency": GridColumn("frequency", "number"),
+    "return_rate": GridColumn("return_rate", "number"),
+    "last_purchase_at": GridColumn("last_purchase_at", "date"),
+}
+DEFAULT_SORT = "revenue DESC NULLS LAST, customer_key"
+
+_TEXT_OPS: dict[str, str] = {
+    "contains": "contains(lower({col}), {p})",
+    "notContains": "NOT contains(lower(coalesce({col}, '')), {p})",
+    "equals": "lower({col}) = {p}",
+    "notEqual": "lower(coalesce({col}, '')) <> {p}",
+    "startsWith": "starts_with(lower({col}), {p})",
+    "endsWith": "ends_with(lower({col}), {p})",
+}
+_NUMBER_OPS: dict[str, str] = {
+    "equals": "{col} = {p}",
+    "notEqual": "{col} IS DISTINCT FROM {p}",
+    "lessThan": "{col} < {p}",
+    "lessThanOrEqual": "{col} <= {p}",
+    "greaterThan": "{col} > {p}",
+    "greaterThanOrEqual": "{col} >= {p}",
+}
+_DATE_OPS: dict[str, str] = {
+    "equals": "CAST({col} AS DATE) = {p}",
+    "notEqual": "CAST({col} AS DATE) IS DISTINCT FROM {p}",
+    "lessThan": "CAST({col} AS DATE) < {p}",
+    "greaterThan": "CAST({col} AS DATE) > {p}",
+}
+_BLANK = {"blank": "({col} IS NULL)", "notBlank": "({col} IS NOT NULL)"}
+_MAX_CONDITIONS = 20
+
+
+@dataclass(frozen=True)
+class GridRequest:
+    """One AG Grid infinite-model request, validated."""
+
+    start_row: int = 0
+    end_row: int = 100
+    sort_model: tuple[tuple[str, str], ...] = ()
+    filter_model: Mapping[str, Any] = field(default_factory=dict)
+    search: str = ""
+
+    @classmethod
+    def from_ag_grid(cls, request: Mapping[str, Any] | None, search: object = "") -> GridRequest:
+        request = request if isinstance(request, Mapping) else {}
+        start = _as_int(request.get("startRow"), 0)
+        end = _as_int(request.get("endRow"), start + 100)
+        start = max(0, start)
+        end = min(max(start + 1, end), start + MAX_PAGE_ROWS)
+        sort: list[tuple[str, str]] = []
+        for item in request.get("sortModel") or []:
+            if not isinstance(item, Mapping):
+                continue
+            col, direction = item.get("colId"), item.get("sort")
+            if col in GRID_COLUMNS and direction in ("asc", "desc"):
+                sort.append((col, direction))
+        filter_model = request.get("filterModel")
+        return cls(
+            start_row=start,
+            end_row=end,
+            sort_model=tuple(sort),
+            filter_model=filter_model if isinstance(filter_model, Mapping) else {},
+            search=search.strip()[:200] if isinstance(search, str) else "",
+        )
+
+
+def _as_int(value: object, default: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    if isinstance(value, float) and not math.isfinite(value):
+        return default
+    return int(value)
+
+
+def _as_number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                return None
+        else:
+            return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _as_date(value: object) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.strptime(value[:10], "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+class _Params:
+    """Hands out fresh parameter names ($g_0, $g_1, ...) and remembers their values."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.values: dict[str, Any] = {}
+
+    def add(self, value: Any) -> str:
+        name = f"{self.prefix}_{len(self.values)}"
+        self.values[name] = value
+        return "$" + name
+
+
+def _condition(column: GridColumn, model: Mapping[str, Any], params: _Params) -> str | None:
+    """One column condition of an AG Grid filter model, or None if it is not valid."""
+    op = model.get("type")
+    if not isinstance(op, str):
+        return None
+    col = column.sql
+    if op in _BLANK:
+        return _BLANK[op].format(col=col)
+    if column.kind == "text" and op in _TEXT_OPS:
+        value = model.get("filter")
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            return None
+        return _TEXT_OPS[op].format(col=col, p=params.add(str(value).lower()[:200]))
+    if column.kind == "number":
+        value = _as_number(model.get("filter"))
+        if op == "inRange":
+            upper = _as_number(model.get("filterTo"))
+            if value is None or upper is None:
+                return None
+            return f"{col} BETWEEN {params.add(value)} AND {params.add(upper)}"
+        if op in _NUMBER_OPS and value is not None:
+            return _NUMBER_OPS[op].format(col=col, p=params.add(value))
+        return None
+    if column.kind == "date":
+        day = _as_date(model.get("dateFrom"))
+        if op == "inRange":
+            upper = _as_date(model.get("dateTo"))
+            if day is None or upper is None:
+                return None
+            return f"CAST({col} AS DATE) BETWEEN {params.add(day)} AND {params.add(upper)}"
+        if op in _DATE_OPS and day is not None:
+            return _DATE_OPS[op].format(col=col, p=params.add(day))
+    return None
+
+
+def grid_filter(filter_model: Mapping[str, Any], search: str = "") -> Fragment:
+    """The grid's search box and column filters as a predicate on the grid's columns."""
+    params = _Params("g")
+    parts: list[str] = []
+    if search:
+        p = params.add(search.lower())
+        parts.append(f"(contains(lower(display_name), {p}) OR contains(lower(customer_id), {p}))")
+    for col_id, model in list(filter_model.items())[: len(GRID_COLUMNS)]:
+        column = GRID_COLUMNS.get(col_id) if isinstance(col_id, str) else None
+        if column is None or not isinstance(model, Mapping):
+            continue
+        conditions = model.get("conditions")
+        if isinstance(conditions, list) and conditions:
+            joiner = " OR " if model.get("operator") == "OR" else " AND "
+            built = [
+                c
+                for c in (
+                    _condition(column, m, params)
+                    for m in conditions[:_MAX_CONDITIONS]
+                    if isinstance(m, Mapping)
+                )
+                if c
+            ]
+            if built:
+                parts.append("(" + joiner.join(built) + ")")
+        else:
+            built_one = _condition(column, model, params)
+            if built_one:
+                parts.append(built_one)
+    return Fragment(" AND ".join(parts), params.values) if parts else TRUE
+
+
+def order_by(sort_model: Sequence[tuple[str, str]]) -> Fragment:
+    """ORDER BY text from the allow-listed sort model (ties broken by customer_key)."""
+    terms = [
+        f"{GRID_COLUMNS[col].sql} {'ASC' if direction == 'asc' else 'DESC'} NULLS LAST"
+        for col, direction in sort_model
+        if col in GRID_COLUMNS and direction in ("asc", "desc")
+    ]
+    if not terms:
+        return Fragment(DEFAULT_SORT)
+    return Fragment(", ".join([*terms, "customer_key"]))
+
+
+def _grid_query_names(filters: Filters) -> tuple[str, str]:
+    if filters.has_line_filter:
+        return "customer_grid_period", "customer_grid_period_count"
+    return "customer_grid", "customer_grid_count"
+
+
+def _grid_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col("last_purchase_at").dt.strftime("%Y-%m-%d"),
+        pl.col("revenue").round(2),
+        pl.col("churn_probability").round(4),
+        pl.col("return_rate").round(4),
+    )
+
+
+def customer_page(
+    reader: WarehouseReader, filters: Filters, request: GridRequest
+) -> tuple[pl.DataFrame, int]:
+    """One block of the customers grid and the total row count for the same filters."""
+    options = filter_options(reader)
+    rows_name, count_name = _grid_query_names(filters)
+    slots = {
+        "grid_filter": grid_filter(request.filter_model, request.search),
+        "order_by": order_by(request.sort_model),
+    }
+    limit = request.end_row - request.start_row
+    rows = _run(
+        reader, rows_name, filters, options, {"limit": limit, "offset": request.start_row}, slots
+    )
+    if request.start_row == 0 and rows.height < limit:
+        total = rows.height
+    else:
+        total = _grid_count(reader, count_name, filters, options, slots["grid_filter"])
+    return _grid_rows(rows), total
+
+
+_count_lock = threading.Lock()
+_count_cache: OrderedDict[tuple[Any, ...], int] = OrderedDict()
+_COUNT_CACHE_SIZE = 256
+
+
+def _grid_count(
+    reader: WarehouseReader, name: str, filters: Filters, options: FilterOptions, where: Fragment
+) -> int:
+    """The grid's row count, cached per warehouse version and filter: the infinite model asks
+    for many blocks of the same list, and the count is the same for all of them."""
+    sql, params = render(name, {**_filter_slots(filters, options), "grid_filter": where})
+    key = (str(reader.path), reader.version, sql, json.dumps(params, sort_keys=True, default=str))
+    with _count_lock:
+        if key in _count_cache:
+            _count_cache.move_to_end(key)
+            return _count_cache[key]
+    total = int(reader.query(sql, params or None)["n"][0])
+    with _count_lock:
+        _count_cache[key] = total
+        while len(_count_cache) > _COUNT_CACHE_SIZE:
+            _count_cache.popitem(last=False)
+    return total
+
+
+#: Columns of the CSV export, in order, with their headers.
+EXPORT_COLUMNS: dict[str, str] = {
+    "customer_id": "customer_id",
+    "display_name": "display_name",
+    "country": "country",
+    "segment": "segment",
+    "churn_probability": "churn_probability",
+    "risk_band": "risk_band",
+    "revenue": "revenue",
+    "invoices": "invoices",
+    "recency_days": "recency_days",
+    "frequency": "frequency",
+    "return_rate": "return_rate",
+    "last_purchase_at": "last_purchase_date",
+}
+
+
+def customer_export(
+    reader: WarehouseReader, filters: Filters, request: GridRequest, limit: int = EXPORT_ROW_LIMIT
+) -> pl.DataFrame:
+    """Every row of the grid for the current filters, search, column filters and sort."""
+    options = filter_options(reader)
+    rows_name, _ = _grid_query_names(filters)
+    slots = {
+        "grid_filter": grid_filter(request.filter_model, request.search),
+        "order_by": order_by(request.sort_model),
+    }
+    frame = _run(reader, rows_name, filters, options, {"limit": limit, "offset": 0}, slots)
+    frame = _grid_rows(frame).select([pl.col(c).alias(h) for c, h in EXPORT_COLUMNS.items()])
+    return frame
+
+
+def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """Neutralise spreadsheet formulas in text cells (CSV injection): prefix them with '."""
+    risky = r"^[=+\-@\t\r]"
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(risky))
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+
+
+# -- customer detail -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CustomerDetail:
+    profile: dict[str, Any]
+    segment_profile: dict[str, float]
+    history: pl.DataFrame
+    top_products: pl.DataFrame
+    returns: pl.DataFrame
+
+
+def customer_detail(
+    reader: WarehouseReader,
+    filters: Filters,
+    customer_key: int,
+    top_n: int = 10,
+    max_returns: int = 20,
+) -> CustomerDetail | None:
+    """Everything the detail view of one customer shows, or None if they are not in the run."""
+    if isinstance(customer_key, bool) or not isinstance(customer_key, int):
+        return None
+    options = filter_options(reader)
+    profile = reader.query(_template("customer_profile"), {"customer_key": customer_key})
+    if profile.is_empty():
+        return None
+    row = profile.row(0, named=True)
+    try:
+        segment_profile = {
+            k: float(v) for k, v in json.loads(row.pop("segment_profile") or "{}").items()
+        }
+    except (TypeError, ValueError, AttributeError):
+        segment_profile = {}
+    params = {"customer_key": customer_key}
+    history = _run(reader, "customer_history", filters, options, params)
+    products = _run(reader, "customer_top_products", filters, options, {**params, "limit": top_n})
+    returns = _run(reader, "customer_returns", filters, options, {**params, "limit": max_returns})
+    return CustomerDetail(row, segment_profile, history, products, returns)
+
+
+# -- map -------------------------------------------------------------------------------------------
+def country_metrics(reader: WarehouseReader, filters: Filters) -> pl.DataFrame:
+    """One row per country: customers, revenue, invoices, revenue per customer, churn rate."""
+    return _run(reader, "country_metrics", filters)
+
+
+# -- demographics ------------------------------------------------------------------------------
+def demographic_groups(reader: WarehouseReader, filters: Filters) -> pl.DataFrame:
+    """Customers and revenue per (age group, gender, segment)."""
+    return _run(reader, "demographic_groups", filters)
+
+
+def income_spending(
+    reader: WarehouseReader, filters: Filters, limit: int = SCATTER_POINTS
+) -> pl.DataFrame:
+    """A stable sample of customers with income: income, spending score, revenue, segment."""
+    return _run(reader, "income_spending", filters, None, {"limit": limit})

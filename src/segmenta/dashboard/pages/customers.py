@@ -1,0 +1,566 @@
+"""Customers: a server-side grid of the covered customers, CSV export and a detail view.
+
+The grid uses AG Grid's infinite row model: the browser asks for blocks of rows and this
+module answers each request with one query (paging, sorting and column filters run in DuckDB,
+through the allow-list in :mod:`segmenta.dashboard.data`), so it stays fast whatever the number
+of customers. A change of the global filter or of the search box purges the grid's cache from
+a clientside callback, which makes the grid ask again. Clicking a row opens the customer's
+detail view (profile, segment and why, churn probability, history, top products, returns).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import polars as pl
+from dash import Input, Output, State, dcc, html
+
+from segmenta.dashboard import data, ids, state
+from segmenta.dashboard.components import current_filters, page_header
+from segmenta.dashboard.theme import (
+    ACCENT,
+    CURRENCY,
+    D3_MONEY,
+    D3_SHORT,
+    NEUTRAL,
+    RISK_COLORS,
+    Figure,
+    color_of,
+    empty_figure,
+    figure,
+    fmt_float,
+    fmt_int,
+    fmt_money,
+    fmt_pct,
+    graph_config,
+    segment_colors,
+)
+from segmenta.models.features import feature_label
+
+PATH = "/customers"
+NAME = "Customers"
+TITLE = "Customers · Segmenta"
+ORDER = 1
+
+CUSTOMERS_GRID = "customers-grid"
+CUSTOMERS_SEARCH = "customers-search"
+CUSTOMERS_EXPORT = "customers-export"
+CUSTOMERS_DOWNLOAD = "customers-download"
+CUSTOMERS_MATCHES = "customers-matches"
+CUSTOMERS_PURGE = "customers-purge"
+CUSTOMERS_DETAIL = "customers-detail"
+CUSTOMERS_DETAIL_BODY = "customers-detail-body"
+
+#: Bootstrap colour of each churn risk band's badge.
+RISK_BADGE = {"low": "success", "medium": "warning", "high": "danger"}
+
+_TEXT_FILTER = {
+    "filter": "agTextColumnFilter",
+    "filterParams": {
+        "filterOptions": [
+            "contains",
+            "notContains",
+            "equals",
+            "notEqual",
+            "startsWith",
+            "endsWith",
+        ],
+        "maxNumConditions": 2,
+        "debounceMs": 400,
+    },
+}
+_NUMBER_FILTER = {
+    "filter": "agNumberColumnFilter",
+    "filterParams": {
+        "filterOptions": [
+            "equals",
+            "notEqual",
+            "lessThan",
+            "lessThanOrEqual",
+            "greaterThan",
+            "greaterThanOrEqual",
+            "inRange",
+            "blank",
+            "notBlank",
+        ],
+        "maxNumConditions": 2,
+        "debounceMs": 400,
+    },
+    "type": "rightAligned",
+}
+_DATE_FILTER = {
+    "filter": "agDateColumnFilter",
+    "filterParams": {
+        "filterOptions": ["equals", "lessThan", "greaterThan", "inRange", "blank", "notBlank"],
+        "maxNumConditions": 1,
+    },
+}
+
+
+def _fmt(expr: str) -> dict[str, str]:
+    return {"function": f"params.value == null ? '' : {expr}"}
+
+
+GRID_COLUMNS: list[dict[str, Any]] = [
+    {
+        "field": "display_name",
+        "headerName": "Name",
+        "minWidth": 180,
+        "pinned": "left",
+        **_TEXT_FILTER,
+    },
+    {"field": "customer_id", "headerName": "Customer ID", "minWidth": 140, **_TEXT_FILTER},
+    {"field": "country", "headerName": "Country", "minWidth": 150, **_TEXT_FILTER},
+    {
+        "field": "segment",
+        "headerName": "Segment",
+        "minWidth": 150,
+        "cellStyle": {
+            "function": "params.data ? ({borderLeft: '6px solid ' + params.data.segment_color}) : {}"
+        },
+        **_TEXT_FILTER,
+    },
+    {
+        "field": "churn_probability",
+        "headerName": "Churn",
+        "headerTooltip": "Churn probability: no purchase in the model's horizon",
+        "valueFormatter": _fmt("d3.format('.0%')(params.value)"),
+        **_NUMBER_FILTER,
+    },
+    {"field": "risk_band", "headerName": "Risk", "minWidth": 100, **_TEXT_FILTER},
+    {
+        "field": "revenue",
+        "headerName": "Revenue",
+        "valueFormatter": _fmt(f"'{CURRENCY}' + d3.format(',.0f')(params.value)"),
+        **_NUMBER_FILTER,
+    },
+    {
+        "field": "invoices",
+        "headerName": "Invoices",
+        "valueFormatter": _fmt("d3.format(',.0f')(params.value)"),
+        **_NUMBER_FILTER,
+    },
+    {
+        "field": "recency_days",
+        "headerName": "Recency (days)",
+        "valueFormatter": _fmt("d3.format(',.0f')(params.value)"),
+        **_NUMBER_FILTER,
+    },
+    {
+        "field": "return_rate",
+        "headerName": "Return rate",
+        "valueFormatter": _fmt("d3.format('.1%')(params.value)"),
+        **_NUMBER_FILTER,
+    },
+    {"field": "last_purchase_at", "headerName": "Last purchase", "minWidth": 130, **_DATE_FILTER},
+]
+
+#: Clientside callback: make the infinite grid drop its cached blocks and ask again.
+_PURGE_JS = """
+function(store, search, gridId) {
+    if (window.dash_ag_grid && window.dash_ag_grid.getApiAsync) {
+        window.dash_ag_grid.getApiAsync(gridId).then(function(api) {
+            if (api && !api.isDestroyed()) { api.purgeInfiniteCache(); }
+        });
+    }
+    return Date.now();
+}
+"""
+
+
+def layout(**_query: object) -> html.Div:
+    return html.Div(
+        [
+            page_header(
+                "Customers",
+                "Every covered customer; sort, filter and search run in the warehouse. "
+                "Click a row for the customer's detail.",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.InputGroup(
+                            [
+                                dbc.InputGroupText("Search"),
+                                dbc.Input(
+                                    id=CUSTOMERS_SEARCH,
+                                    type="search",
+                                    placeholder="name or customer id",
+                                    debounce=400,
+                                    maxLength=200,
+                                    autoComplete="off",
+                                ),
+                            ],
+                            size="sm",
+                        ),
+                        md=5,
+                        lg=4,
+                    ),
+                    dbc.Col(
+                        html.Div(id=CUSTOMERS_MATCHES, className="small text-muted"),
+                        className="align-self-center",
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Button(
+                                "Export CSV",
+                                id=CUSTOMERS_EXPORT,
+                                size="sm",
+                                color="primary",
+                                outline=True,
+                            ),
+                            dcc.Download(id=CUSTOMERS_DOWNLOAD),
+                        ],
+                        width="auto",
+                    ),
+                ],
+                className="mb-2 g-2",
+            ),
+            dag.AgGrid(
+                id=CUSTOMERS_GRID,
+                rowModelType="infinite",
+                columnDefs=GRID_COLUMNS,
+                defaultColDef={
+                    "sortable": True,
+                    "resizable": True,
+                    "minWidth": 110,
+                    "flex": 1,
+                    "wrapHeaderText": True,
+                    "autoHeaderHeight": True,
+                },
+                dashGridOptions={
+                    "cacheBlockSize": 100,
+                    "maxBlocksInCache": 50,
+                    "infiniteInitialRowCount": 100,
+                    "maxConcurrentDatasourceRequests": 2,
+                    "blockLoadDebounceMillis": 50,
+                    "rowBuffer": 10,
+                    "tooltipShowDelay": 300,
+                },
+                getRowId="params.data.customer_key.toString()",
+                style={"height": "calc(100vh - 340px)", "minHeight": "420px", "width": "100%"},
+            ),
+            dcc.Store(id=CUSTOMERS_PURGE),
+            dbc.Offcanvas(
+                html.Div(id=CUSTOMERS_DETAIL_BODY),
+                id=CUSTOMERS_DETAIL,
+                title="Customer",
+                placement="end",
+                is_open=False,
+                scrollable=True,
+                style={"width": "min(820px, 96vw)"},
+            ),
+        ]
+    )
+
+
+# -- grid ------------------------------------------------------------------------------------------
+def grid_response(store: object, request: object, search: object) -> tuple[dict[str, Any], str]:
+    """The infinite grid's answer to one getRowsRequest, and the "N matching" text."""
+    filters, options = current_filters(store)
+    grid_request = data.GridRequest.from_ag_grid(
+        request if isinstance(request, dict) else None, search
+    )
+    rows, total = data.customer_page(state.reader(), filters, grid_request)
+    colors = segment_colors(options.segments)
+    rows = rows.with_columns(
+        pl.col("segment")
+        .replace_strict(colors, default=NEUTRAL, return_dtype=pl.String)
+        .alias("segment_color")
+    )
+    matches = f"{total:,} matching customer{'s' if total != 1 else ''}"
+    return {"rowData": rows.to_dicts(), "rowCount": total}, matches
+
+
+def export_csv(store: object, request: object, search: object) -> dict[str, Any]:
+    """The current list (global filter, search, grid filters and sort) as a CSV download."""
+    filters, _options = current_filters(store)
+    grid_request = data.GridRequest.from_ag_grid(
+        request if isinstance(request, dict) else None, search
+    )
+    frame = data.csv_safe(data.customer_export(state.reader(), filters, grid_request))
+    return {
+        "content": frame.write_csv(),
+        "filename": "segmenta-customers.csv",
+        "type": "text/csv",
+        "base64": False,
+    }
+
+
+# -- detail view -----------------------------------------------------------------------------------
+def _dl(items: list[tuple[str, Any]]) -> html.Dl:
+    children: list[Any] = []
+    for label, value in items:
+        children += [
+            html.Dt(label, className="col-5 text-muted fw-normal"),
+            html.Dd(value, className="col-7 mb-1"),
+        ]
+    return html.Dl(children, className="row small mb-0")
+
+
+def history_figure(history: pl.DataFrame) -> Figure:
+    if history.is_empty():
+        return empty_figure("No invoices in the selected period")
+    months = history["month"].to_list()
+    revenue = {
+        "type": "bar",
+        "x": months,
+        "y": history["revenue"].to_list(),
+        "name": "Revenue",
+        "marker": {"color": ACCENT},
+        "customdata": history["invoices"].to_list(),
+        "hovertemplate": "%{x|%b %Y}<br>Revenue %{y:"
+        + D3_MONEY
+        + "}<br>%{customdata} invoices<extra></extra>",
+    }
+    returns = {
+        "type": "bar",
+        "x": months,
+        "y": [-v for v in history["returned_value"].to_list()],
+        "name": "Returns",
+        "marker": {"color": RISK_COLORS["high"]},
+        "hovertemplate": "%{x|%b %Y}<br>Returned %{y:" + D3_MONEY + "}<extra></extra>",
+    }
+    return figure(
+        [revenue, returns],
+        barmode="relative",
+        height=240,
+        margin={"l": 8, "r": 8, "t": 12, "b": 32},
+        yaxis={"tickprefix": CURRENCY, "tickformat": D3_SHORT},
+        xaxis={"tickformat": "%b %Y", "type": "date"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+    )
+
+
+def segment_why_figure(profile: dict[str, float], color: str) -> Figure:
+    """The segment's mean standardised features, largest differences first."""
+    if not profile:
+        return empty_figure("No segment profile for this run")
+    items = sorted(profile.items(), key=lambda kv: abs(kv[1]), reverse=True)[:8][::-1]
+    values = [v for _, v in items]
+    trace = {
+        "type": "bar",
+        "orientation": "h",
+        "x": values,
+        "y": [feature_label(k) for k, _ in items],
+        "marker": {"color": [color if v >= 0 else NEUTRAL for v in values]},
+        "hovertemplate": "%{y}: %{x:+.2f} sd from the average customer<extra></extra>",
+    }
+    return figure(
+        [trace],
+        height=60 + 34 * len(items),
+        margin={"l": 8, "r": 8, "t": 8, "b": 40},
+        xaxis={
+            "title": {"text": "standard deviations from the average customer"},
+            "zeroline": True,
+        },
+        showlegend=False,
+    )
+
+
+def _small_table(frame: pl.DataFrame, columns: dict[str, tuple[str, Any]]) -> dbc.Table | html.P:
+    if frame.is_empty():
+        return html.P("None in the selected period.", className="small text-muted")
+    header = html.Thead(html.Tr([html.Th(label) for label, _ in columns.values()]))
+    body = html.Tbody(
+        [
+            html.Tr([html.Td(fmt(row[c])) for c, (_, fmt) in columns.items()])
+            for row in frame.iter_rows(named=True)
+        ]
+    )
+    return dbc.Table([header, body], size="sm", striped=True, hover=True, className="small mb-0")
+
+
+def detail_view(store: object, customer_key: int) -> tuple[str, Any]:
+    """Title and body of the detail view of one customer."""
+    filters, options = current_filters(store)
+    detail = data.customer_detail(state.reader(), filters, customer_key)
+    if detail is None:
+        return "Customer", dbc.Alert(
+            "This customer is not in the latest model run.", color="secondary"
+        )
+    p = detail.profile
+    color = color_of(segment_colors(options.segments), p.get("segment"))
+    risk = p.get("risk_band") or "unknown"
+    demographics = [
+        ("Gender", p.get("gender") or "\u2013"),
+        ("Age", fmt_int(p.get("age"))),
+        (
+            "Income",
+            f"{fmt_money((p.get('annual_income_k') or 0) * 1000)} / yr"
+            if p.get("annual_income_k")
+            else "\u2013",
+        ),
+    ]
+    profile_card = dbc.Card(
+        dbc.CardBody(
+            [
+                html.H6("Profile", className="text-muted text-uppercase small"),
+                _dl(
+                    [
+                        ("Customer ID", p.get("customer_id") or "\u2013"),
+                        ("Country", p.get("country") or "\u2013"),
+                        *demographics,
+                        ("First purchase", str(p.get("first_purchase_at") or "\u2013")[:10]),
+                        ("Last purchase", str(p.get("last_purchase_at") or "\u2013")[:10]),
+                        ("Recency", f"{fmt_int(p.get('recency_days'))} days"),
+                        ("Frequency", f"{fmt_int(p.get('frequency'))} invoices"),
+                        ("Revenue (all time)", fmt_money(p.get("monetary"))),
+                        ("Return rate", fmt_pct(p.get("return_rate"))),
+                    ]
+                ),
+            ]
+        ),
+        className="h-100",
+    )
+    churn_card = dbc.Card(
+        dbc.CardBody(
+            [
+                html.H6("Churn risk", className="text-muted text-uppercase small"),
+                html.Div(fmt_pct(p.get("churn_probability")), className="display-6 fw-semibold"),
+                dbc.Badge(
+                    f"{risk} risk", color=RISK_BADGE.get(risk, "secondary"), className="mb-2"
+                ),
+                html.P(
+                    "Probability of no purchase in the model's horizon, as of the run date.",
+                    className="small text-muted mb-0",
+                ),
+            ]
+        ),
+        className="h-100",
+    )
+    segment_card = dbc.Card(
+        dbc.CardBody(
+            [
+                html.H6("Segment and why", className="text-muted text-uppercase small"),
+                html.Div(
+                    [
+                        html.Span(className="segment-dot me-2", style={"backgroundColor": color}),
+                        html.Strong(p.get("segment") or "\u2013"),
+                        html.Span(
+                            f" · {fmt_int(p.get('segment_customers'))} customers",
+                            className="text-muted small",
+                        ),
+                    ],
+                    className="mb-1",
+                ),
+                html.P(p.get("segment_description") or "", className="small mb-1"),
+                html.P(
+                    f"Distance to the segment centre: {fmt_float(p.get('segment_distance'), 2)} "
+                    "(standardised units). What sets the segment apart:",
+                    className="small text-muted mb-0",
+                ),
+                dcc.Graph(
+                    figure=segment_why_figure(detail.segment_profile, color), config=graph_config()
+                ),
+            ]
+        )
+    )
+    money = lambda v: fmt_money(v, 2)  # noqa: E731
+    body = html.Div(
+        [
+            dbc.Row(
+                [
+                    dbc.Col(profile_card, md=7, className="mb-3"),
+                    dbc.Col(churn_card, md=5, className="mb-3"),
+                ],
+                className="g-3",
+            ),
+            html.Div(segment_card, className="mb-3"),
+            html.H6(
+                "Invoice history (selected period)", className="text-muted text-uppercase small"
+            ),
+            dcc.Graph(
+                figure=history_figure(detail.history), config=graph_config(), className="mb-3"
+            ),
+            html.H6("Top products", className="text-muted text-uppercase small"),
+            _small_table(
+                detail.top_products,
+                {
+                    "stock_code": ("Code", str),
+                    "description": ("Product", lambda v: v or "\u2013"),
+                    "quantity": ("Units", fmt_int),
+                    "revenue": ("Revenue", money),
+                },
+            ),
+            html.H6("Returns", className="text-muted text-uppercase small mt-3"),
+            _small_table(
+                detail.returns,
+                {
+                    "date": ("Date", str),
+                    "invoice_no": ("Invoice", str),
+                    "description": ("Product", lambda v: v or "\u2013"),
+                    "quantity": ("Units", fmt_int),
+                    "value": ("Value", money),
+                },
+            ),
+        ],
+        className="customer-detail",
+    )
+    return str(p.get("display_name") or "Customer"), body
+
+
+def clicked_customer_key(cell: object) -> int | None:
+    """The customer_key of a grid cellClicked event (the row id), if valid."""
+    if not isinstance(cell, dict):
+        return None
+    row_id = cell.get("rowId")
+    if isinstance(row_id, str) and row_id.isdigit() and len(row_id) < 12:
+        return int(row_id)
+    return None
+
+
+# -- callbacks ---------------------------------------------------------------------------------------
+def register_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output(CUSTOMERS_GRID, "getRowsResponse"),
+        Output(CUSTOMERS_MATCHES, "children"),
+        Input(CUSTOMERS_GRID, "getRowsRequest"),
+        State(ids.FILTER_STORE, "data"),
+        State(CUSTOMERS_SEARCH, "value"),
+        prevent_initial_call=True,
+    )
+    def serve_rows(request: object, store: object, search: object) -> tuple[dict[str, Any], str]:
+        if request is None:
+            raise dash.exceptions.PreventUpdate
+        return grid_response(store, request, search)
+
+    app.clientside_callback(
+        _PURGE_JS,
+        Output(CUSTOMERS_PURGE, "data"),
+        Input(ids.FILTER_STORE, "data"),
+        Input(CUSTOMERS_SEARCH, "value"),
+        State(CUSTOMERS_GRID, "id"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        Output(CUSTOMERS_DOWNLOAD, "data"),
+        Input(CUSTOMERS_EXPORT, "n_clicks"),
+        State(ids.FILTER_STORE, "data"),
+        State(CUSTOMERS_GRID, "getRowsRequest"),
+        State(CUSTOMERS_SEARCH, "value"),
+        prevent_initial_call=True,
+    )
+    def export(n_clicks: object, store: object, request: object, search: object) -> dict[str, Any]:
+        if not n_clicks:
+            raise dash.exceptions.PreventUpdate
+        return export_csv(store, request, search)
+
+    @app.callback(
+        Output(CUSTOMERS_DETAIL, "is_open"),
+        Output(CUSTOMERS_DETAIL, "title"),
+        Output(CUSTOMERS_DETAIL_BODY, "children"),
+        Input(CUSTOMERS_GRID, "cellClicked"),
+        State(ids.FILTER_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def open_detail(cell: object, store: object) -> tuple[bool, str, Any]:
+        key = clicked_customer_key(cell)
+        if key is None:
+            raise dash.exceptions.PreventUpdate
+        title, body = detail_view(store, key)
+        return True, title, body

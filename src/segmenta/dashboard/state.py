@@ -1,0 +1,44 @@
+"""Where callbacks find the warehouse reader.
+
+:func:`segmenta.dashboard.app.create_app` opens one read-only
+:class:`~segmenta.warehouse.connection.WarehouseReader` for the app and :func:`attach` stores it
+on the app's Flask server (``server.extensions["segmenta"]``), not in a module global, so one
+process (a test run) can hold several apps over different warehouses. Callbacks and layout
+functions run inside a Flask request of their app and call :func:`reader`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import flask
+
+from segmenta.settings import Settings
+from segmenta.warehouse.connection import WarehouseReader
+
+EXTENSION = "segmenta"
+
+
+@dataclass(frozen=True)
+class DashboardState:
+    """What the app's callbacks share: the settings and the warehouse reader."""
+
+    settings: Settings
+    reader: WarehouseReader
+
+
+def attach(server: flask.Flask, state: DashboardState) -> None:
+    server.extensions[EXTENSION] = state
+
+
+def current() -> DashboardState:
+    """The state of the app handling the current request."""
+    try:
+        return flask.current_app.extensions[EXTENSION]
+    except (RuntimeError, KeyError) as exc:  # outside a request, or not a segmenta app
+        raise RuntimeError("no segmenta dashboard app is handling this request") from exc
+
+
+def reader() -> WarehouseReader:
+    """The current app's read-only warehouse reader."""
+    return current().reader

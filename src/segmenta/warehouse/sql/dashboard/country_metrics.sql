@@ -1,0 +1,44 @@
+-- country_metrics: one row per country (of the invoice line) with filtered lines of covered
+-- customers: customers buying there, gross revenue, purchase invoices, revenue per customer
+-- and churn rate (the mean churn probability of those customers); iso_alpha3 is NULL for
+-- non-countries (European Community, Unspecified). Most revenue first. One pass over the
+-- lines by (country, customer); an invoice has one customer, so invoices add up.
+WITH
+customers AS (
+    SELECT c.customer_key, c.churn_probability
+    FROM customer_360 c
+    WHERE {{customer_filter}}
+),
+pairs AS (
+    SELECT
+        f.country_key,
+        f.customer_key,
+        sum(f.amount) FILTER (WHERE f.quantity > 0 AND NOT f.is_cancellation)                AS revenue,
+        count(DISTINCT f.invoice_no) FILTER (WHERE f.quantity > 0 AND NOT f.is_cancellation) AS invoices
+    FROM fact_invoice_line f
+    WHERE f.customer_key IN (SELECT customer_key FROM customers)
+      AND {{line_filter}}
+    GROUP BY f.country_key, f.customer_key
+),
+by_country AS (
+    SELECT
+        p.country_key,
+        count(*)                                  AS customers,
+        coalesce(sum(p.revenue), 0)               AS revenue,
+        CAST(coalesce(sum(p.invoices), 0) AS BIGINT) AS invoices,
+        avg(c.churn_probability)                  AS churn_rate
+    FROM pairs p
+    JOIN customers c ON c.customer_key = p.customer_key
+    GROUP BY p.country_key
+)
+SELECT
+    k.country_name                     AS country,
+    k.iso_alpha3,
+    b.customers,
+    b.revenue,
+    b.invoices,
+    b.revenue / nullif(b.customers, 0) AS revenue_per_customer,
+    b.churn_rate
+FROM by_country b
+JOIN dim_country k ON k.country_key = b.country_key
+ORDER BY b.revenue DESC, k.country_name;

@@ -1,0 +1,41 @@
+-- customer_grid_period: as customer_grid.sql, when a date or country filter is set: one row
+-- per covered customer with gross revenue and purchase invoices over the filtered lines.
+WITH
+customers AS (
+    SELECT
+        c.customer_key, c.display_name, c.customer_id, c.country, c.segment_id, c.segment,
+        c.churn_probability, c.risk_band, c.recency_days, c.frequency, c.return_rate,
+        c.last_purchase_at
+    FROM customer_360 c
+    WHERE {{customer_filter}}
+),
+lines AS (
+    SELECT f.customer_key, f.invoice_no, f.amount, f.is_return,
+           f.quantity > 0 AND NOT f.is_cancellation AS is_purchase
+    FROM fact_invoice_line f
+    WHERE f.customer_key IN (SELECT customer_key FROM customers)
+      AND {{line_filter}}
+),
+per_customer AS (
+    SELECT
+        customer_key,
+        sum(amount) FILTER (WHERE is_purchase)                AS revenue,
+        count(DISTINCT invoice_no) FILTER (WHERE is_purchase) AS invoices
+    FROM lines
+    GROUP BY customer_key
+),
+grid AS (
+    SELECT
+        c.customer_key, c.display_name, c.customer_id, c.country, c.segment_id, c.segment,
+        c.churn_probability, c.risk_band,
+        coalesce(p.revenue, 0) AS revenue,
+        coalesce(p.invoices, 0) AS invoices,
+        c.recency_days, c.frequency, c.return_rate, c.last_purchase_at
+    FROM customers c
+    JOIN per_customer p ON p.customer_key = c.customer_key
+)
+SELECT *
+FROM grid
+WHERE {{grid_filter}}
+ORDER BY {{order_by}}
+LIMIT $limit OFFSET $offset;
