@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="summarise what is loaded and modelled")
     _add_warehouse(p)
 
+    p = sub.add_parser("hash-password", help="print a users-file line for dashboard sign-in")
+    p.add_argument("user")
+    p.add_argument("--role", choices=["viewer", "analyst"], default="viewer")
+
     p = sub.add_parser("doctor", help="check the installation and the warehouse's integrity")
     _add_warehouse(p)
 
@@ -185,6 +189,25 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_hash_password(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+
+    from werkzeug.security import generate_password_hash
+
+    if ":" in args.user or not args.user.strip():
+        raise CliError("hash-password: the user name must be non-empty and contain no ':'")
+    if sys.stdin.isatty():
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise CliError("hash-password: the passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        raise CliError("hash-password: use at least 8 characters")
+    print(f"{args.user}:{args.role}:{generate_password_hash(password)}")
+    return 0
+
+
 def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     from segmenta.warehouse.doctor import run_doctor
 
@@ -229,6 +252,7 @@ COMMANDS = {
     "sql": cmd_sql,
     "status": cmd_status,
     "doctor": cmd_doctor,
+    "hash-password": cmd_hash_password,
     "serve": cmd_serve,
     "demo": cmd_demo,
 }

@@ -17,6 +17,15 @@ def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(ENV_PREFIX + name, default)
 
 
+def _secret() -> str | None:
+    """SEGMENTA_SECRET_KEY, or the contents of the file SEGMENTA_SECRET_KEY_FILE names."""
+    if (value := _env("SECRET_KEY")) is not None:
+        return value
+    if path := _env("SECRET_KEY_FILE"):
+        return Path(path).read_text(encoding="utf-8").strip()
+    return None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths, serving options and secrets for one run of segmenta."""
@@ -28,6 +37,9 @@ class Settings:
     seed: int = 42
     #: file with ``user:role:pbkdf2-hash`` lines; None means no sign-in required
     users_file: Path | None = None
+    #: 'basic' (users file) or 'proxy' (trust X-Forwarded-User from trusted_proxies)
+    auth_mode: str = "basic"
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1",)
     #: secret for signing cookies; never sent to the browser or the logs
     secret_key: str | None = field(default=None, repr=False)
     #: rows returned by the analysts' SQL page at most
@@ -45,7 +57,13 @@ class Settings:
             debug=(_env("DEBUG", "0") or "0").lower() in {"1", "true", "yes"},
             seed=int(_env("SEED", "42") or 42),
             users_file=Path(p) if (p := _env("USERS_FILE")) else None,
-            secret_key=_env("SECRET_KEY"),
+            auth_mode=(_env("AUTH", "basic") or "basic").lower(),
+            trusted_proxies=tuple(
+                p.strip()
+                for p in (_env("TRUSTED_PROXIES", "127.0.0.1") or "").split(",")
+                if p.strip()
+            ),
+            secret_key=_secret(),
             sql_row_limit=int(_env("SQL_ROW_LIMIT", "10000") or 10000),
             sql_timeout_s=float(_env("SQL_TIMEOUT_S", "10") or 10),
         )

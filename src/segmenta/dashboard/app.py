@@ -25,7 +25,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from segmenta.dashboard import data, ids, state
+from segmenta.dashboard import data, health, ids, security, state
 from segmenta.dashboard.components import no_model_alert
 from segmenta.dashboard.filters import RISK_BANDS, FilterOptions, Filters
 from segmenta.dashboard.pages import customers, demographics, overview
@@ -356,13 +356,6 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
 
 
 # -- app -------------------------------------------------------------------------------------------------
-def _security_headers(response: Any) -> Any:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
-
-
 def create_app(settings: Settings) -> dash.Dash:
     """A new Dash app over ``settings.warehouse``, opened read-only.
 
@@ -382,7 +375,8 @@ def create_app(settings: Settings) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     state.attach(app.server, state.DashboardState(settings=settings, reader=reader))
-    app.server.after_request(_security_headers)
+    security.install(app.server, settings.users_file, settings.auth_mode, settings.trusted_proxies)
+    health.install(app.server)
     for page in PAGES:
         dash.register_page(
             page.__name__,
@@ -407,4 +401,12 @@ def serve(settings: Settings) -> None:
         f"Segmenta dashboard: {url}  (warehouse {settings.warehouse}, read-only; Ctrl+C to stop)",
         flush=True,
     )
+    if settings.host in ("127.0.0.1", "localhost", "::1"):
+        print(
+            "Listening on this machine only. To share it, set SEGMENTA_HOST=0.0.0.0 and sign-in "
+            "(SEGMENTA_USERS_FILE, see `segmenta hash-password`) or SEGMENTA_AUTH=proxy.",
+            flush=True,
+        )
+    elif settings.users_file is None and settings.auth_mode != "proxy":
+        print("WARNING: listening on the network with no sign-in configured.", flush=True)
     app.run(host=settings.host, port=settings.port, debug=bool(settings.debug))

@@ -1,0 +1,15 @@
+"""The WSGI entry point for gunicorn: ``gunicorn segmenta.wsgi:server``.
+
+Settings come from ``SEGMENTA_*`` environment variables (there are no CLI flags here).
+Each gunicorn worker imports this module and opens the warehouse read-only on its own.
+"""
+
+from __future__ import annotations
+
+from segmenta.dashboard.app import create_app
+from segmenta.logs import configure
+from segmenta.settings import Settings
+
+configure()
+app = create_app(Settings.from_env())
+server = app.server
