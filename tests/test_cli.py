@@ -69,3 +69,26 @@ def test_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "no warehouse here yet" in capsys.readouterr().err
     assert main(["model", "--k", "many", "--warehouse", str(tmp_path / "none.duckdb")]) == 2
     assert "expected 'auto' or a whole number" in capsys.readouterr().err
+
+
+def test_model_and_score_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    wh = tmp_path / "empty.duckdb"
+    src = write_csv(tmp_path / "a.csv", csv_text(["1,A,x,1,2010-12-01 08:00:00,0,7,UK"]))  # all rejected
+    assert main(["ingest", str(src), "--warehouse", str(wh)]) == 0
+    capsys.readouterr()
+    assert main(["model", "--warehouse", str(wh)]) == 2
+    assert capsys.readouterr().err.startswith("segmenta model: error:")
+    assert main(["score", "--json", "{}", "--warehouse", str(wh)]) == 2
+    assert capsys.readouterr().err.startswith("segmenta score: error:")
+
+
+def test_hash_password_makes_a_users_file_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from werkzeug.security import check_password_hash
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("long-enough-pw\n"))
+    assert main(["hash-password", "ann", "--role", "analyst"]) == 0
+    user, role, digest = capsys.readouterr().out.strip().split(":", 2)
+    assert (user, role) == ("ann", "analyst")
+    assert check_password_hash(digest, "long-enough-pw")

@@ -259,6 +259,7 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from segmenta.dashboard.security import UsersFileError
     from segmenta.etl.errors import InputError
     from segmenta.logs import configure
     from segmenta.models.artifacts import ArtifactVersionError, UnsafeArtifactError
@@ -277,6 +278,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         QueryRefusedError,
         WarehouseMissingError,
         WarehouseBusyError,
+        ModelInputError,
+        UnsafeArtifactError,
+        ArtifactVersionError,
+        UsersFileError,
     ) as exc:
         print(f"segmenta {args.command}: error: {exc}", file=sys.stderr)
         return 2
