@@ -157,3 +157,23 @@ def test_analyst_query_time_limit(small: Path) -> None:
     slow = "SELECT count(*) FROM range(1000000000) a, range(1000) b WHERE a.range * b.range = 7"
     with pytest.raises(QueryRefusedError, match="longer than 0.5 s"):
         run_read_only_query(small, slow, timeout_s=0.5)
+
+
+def test_pinned_thread_reads_one_version_across_a_swap(small: Path, tmp_path: Path) -> None:
+    reader = WarehouseReader(small)
+    reader.pin()
+    try:
+        assert reader.scalar("SELECT count(*) FROM fact_invoice_line") == 1
+        pinned_version = reader.version
+        ingest(
+            small,
+            [write_csv(tmp_path / "c.csv", csv_text(["3,CC,y,1,2010-12-02 08:00:00,1.5,8,UK"]))],
+        )
+        assert reader.scalar("SELECT count(*) FROM fact_invoice_line") == 1, (
+            "still the version it started on"
+        )
+        assert reader.version == pinned_version
+    finally:
+        reader.unpin()
+    assert reader.scalar("SELECT count(*) FROM fact_invoice_line") == 2
+    assert reader.version != pinned_version

@@ -28,7 +28,16 @@ class DashboardState:
 
 
 def attach(server: flask.Flask, state: DashboardState) -> None:
+    """Store ``state`` on ``server``; each request reads one warehouse version from start to end."""
     server.extensions[EXTENSION] = state
+
+    @server.before_request
+    def _pin_version() -> None:
+        state.reader.pin()
+
+    @server.teardown_request
+    def _unpin_version(_exc: BaseException | None) -> None:
+        state.reader.unpin()
 
 
 def current() -> DashboardState:

@@ -191,7 +191,9 @@ class WarehouseReader:
 
     Thread-safe: each query runs on its own cursor of the current connection. When the file
     on disk is replaced by a writer, the next query opens the new file; queries already
-    running finish on the old one.
+    running finish on the old one. A thread can :meth:`pin` the version it sees (a web
+    request does, from its first query to its end) so that all its queries read one version
+    and never a mix of the old and the new data.
     """
 
     def __init__(self, path: Path) -> None:
@@ -199,22 +201,41 @@ class WarehouseReader:
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple[str, int] | None = None
+        self._pinned = threading.local()
+
+    def pin(self) -> None:
+        """Make this thread's next queries, until :meth:`unpin`, read the version they first see."""
+        self._pinned.active = True
+        self._pinned.con = None
+
+    def unpin(self) -> None:
+        self._pinned.active = False
+        self._pinned.con = None
 
     def connection(self) -> duckdb.DuckDBPyConnection:
+        if getattr(self._pinned, "active", False):
+            if self._pinned.con is None:
+                self._pinned.con, self._pinned.identity = self._current()
+            return self._pinned.con
+        return self._current()[0]
+
+    def _current(self) -> tuple[duckdb.DuckDBPyConnection, tuple[str, int] | None]:
         current = _identity(self.path)
         with self._lock:
             if self._con is None or current != self._identity:
                 self._con = open_read_only(self.path)
                 self._identity = current
-            return self._con
+            return self._con, self._identity
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.connection().cursor()
 
     @property
     def version(self) -> tuple[str, int] | None:
-        """Changes whenever a writer swaps in a new file (for cache keys)."""
+        """Changes whenever a writer swaps in a new file (for cache keys); pinned if pinned."""
         self.connection()
+        if getattr(self._pinned, "active", False):
+            return self._pinned.identity
         return self._identity
 
     def query(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
