@@ -35,6 +35,14 @@ def attach(server: flask.Flask, state: DashboardState) -> None:
     def _pin_version() -> None:
         state.reader.pin()
 
+    @server.after_request
+    def _say_version(response: flask.Response) -> flask.Response:
+        # which warehouse version answered (for operators, and the refresh-while-serving test)
+        version = state.reader.pinned_version
+        if version is not None:
+            response.headers["X-Segmenta-Version"] = version[0]
+        return response
+
     @server.teardown_request
     def _unpin_version(_exc: BaseException | None) -> None:
         state.reader.unpin()

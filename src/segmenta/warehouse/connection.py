@@ -211,6 +211,14 @@ class WarehouseReader:
     def unpin(self) -> None:
         self._pinned.active = False
         self._pinned.con = None
+        self._pinned.identity = None
+
+    @property
+    def pinned_version(self) -> tuple[str, int] | None:
+        """The version this thread is pinned to, if it has queried since :meth:`pin`."""
+        return (
+            getattr(self._pinned, "identity", None) if getattr(self._pinned, "con", None) else None
+        )
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         if getattr(self._pinned, "active", False):
