@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -103,9 +104,33 @@ def test_returns_and_cancellations_are_flagged(tmp_path: Path) -> None:
 
 
 def test_exact_duplicates_are_flagged_and_kept(tmp_path: Path) -> None:
-    line = "1,A,x,1,2010-12-01 09:00:00,1,1,UK"
-    _, r = clean(tmp_path, [line, line, "1,A,x,2,2010-12-01 09:00:00,1,1,UK"])
-    assert r.accepted["is_duplicate"].to_list() == [False, True, False]
+    # a file-wide rule: it runs in the warehouse as the lines load
+    from segmenta.etl.load import ingest
+
+    line = "1,A,x,1,2010-12-01 09:00:00,1,,UK"
+    path = write_csv(
+        tmp_path / "dups.csv", csv_text([line, line, "1,A,x,2,2010-12-01 09:00:00,1,,UK", line])
+    )
+    ingest(tmp_path / "w.duckdb", [path])
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    flags = con.execute("SELECT is_duplicate FROM fact_invoice_line ORDER BY source_row").fetchall()
+    con.close()
+    assert [f for (f,) in flags] == [False, True, False, True]
+
+
+def test_duplicate_rule_can_be_disabled(tmp_path: Path) -> None:
+    from segmenta.etl.load import ingest
+
+    line = "1,A,x,1,2010-12-01 09:00:00,1,7,UK"
+    path = write_csv(tmp_path / "dups.csv", csv_text([line, line]))
+    ingest(
+        tmp_path / "w.duckdb", [path], rules=RuleSet(disabled=frozenset({"flag_exact_duplicates"}))
+    )
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM fact_invoice_line WHERE is_duplicate").fetchall() == [
+        (0,)
+    ]
+    con.close()
 
 
 def test_future_dates_are_rejected(tmp_path: Path) -> None:

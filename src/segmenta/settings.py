@@ -42,6 +42,8 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ("127.0.0.1",)
     #: secret for signing cookies; never sent to the browser or the logs
     secret_key: str | None = field(default=None, repr=False)
+    #: memory DuckDB may use while writing (it spills to disk beyond that)
+    memory_limit: str = "4GB"
     #: rows returned by the analysts' SQL page at most
     sql_row_limit: int = 10_000
     #: seconds a SQL page query may run
@@ -64,6 +66,7 @@ class Settings:
                 if p.strip()
             ),
             secret_key=_secret(),
+            memory_limit=_env("MEMORY_LIMIT", "4GB") or "4GB",
             sql_row_limit=int(_env("SQL_ROW_LIMIT", "10000") or 10000),
             sql_timeout_s=float(_env("SQL_TIMEOUT_S", "10") or 10),
         )

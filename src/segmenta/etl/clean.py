@@ -63,7 +63,7 @@ DATE_FORMATS = (
 
 @dataclass
 class CleanResult:
-    accepted: pl.DataFrame  # SOURCE_ROW + LINE_COLUMNS + is_return, is_cancellation, is_duplicate
+    accepted: pl.DataFrame  # SOURCE_ROW + LINE_COLUMNS + is_return, is_cancellation, date_key
     rejected: pl.DataFrame  # SOURCE_ROW, rule, reason
     rows_in: int
     date_format: str | None
@@ -216,8 +216,15 @@ def uppercase_codes(lf: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def normalise_country(lf: pl.LazyFrame) -> pl.LazyFrame:
-    distinct = lf.select(pl.col("country").unique()).collect().to_series()
-    return lf.with_columns(countries.normalise_country_column(pl.col("country"), distinct))
+    # a join with the (small) mapping of the distinct names keeps the plan streamable,
+    # where Expr.replace would make Polars hold the whole column in memory
+    distinct = lf.select(pl.col("country").unique()).collect(engine="streaming").to_series()
+    mapping = countries.country_mapping(distinct)
+    return (
+        lf.join(mapping.lazy(), on="country", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("country_normalised", "country").alias("country"))
+        .drop("country_normalised")
+    )
 
 
 def _reject(lf: pl.LazyFrame, rule: str, condition: pl.Expr) -> pl.LazyFrame:
@@ -268,23 +275,6 @@ def date_key(ts: pl.Expr) -> pl.Expr:
     ).cast(pl.Int32)
 
 
-def find_duplicates(accepted: pl.LazyFrame) -> pl.DataFrame:
-    """source_row of every line identical in all columns to an earlier line (rule
-    flag_exact_duplicates). A row hash finds the few candidates in one streaming pass; the
-    candidates are then compared column by column, so a hash collision flags nothing."""
-    hashed = accepted.select(SOURCE_ROW, pl.struct(list(LINE_COLUMNS)).hash(seed=7).alias("h"))
-    repeated = hashed.group_by("h").agg(pl.len().alias("n")).filter(pl.col("n") > 1).select("h")
-    candidates = (
-        accepted.with_columns(pl.struct(list(LINE_COLUMNS)).hash(seed=7).alias("h"))
-        .join(repeated, on="h", how="semi")
-        .collect(engine="streaming")
-        .sort(SOURCE_ROW)
-    )
-    return candidates.filter(pl.struct(list(LINE_COLUMNS)).is_first_distinct().not_()).select(
-        SOURCE_ROW
-    )
-
-
 @dataclass
 class InvoicePlan:
     """The lazy outputs of the rules for one file: nothing has been computed yet."""
@@ -333,15 +323,14 @@ def plan_invoices(
 def clean_invoices(
     raw: RawTable, rules: RuleSet = DEFAULT_RULES, now: datetime | None = None
 ) -> CleanResult:
-    """Apply the rule set to one raw invoice file and collect the result in memory."""
+    """Apply the row rules to one raw invoice file and collect the result in memory.
+
+    The file-wide rule flag_exact_duplicates runs in the warehouse when the lines are loaded
+    (``sql/etl/stage_duplicates.sql``), where it can spill to disk on large files."""
     plan = plan_invoices(raw, rules, now)
     acc, rej = pl.collect_all([plan.accepted, plan.rejected], engine="streaming")
-    dups = find_duplicates(acc.lazy()) if plan.flag_duplicates else pl.DataFrame({SOURCE_ROW: []})
-    acc = acc.with_columns(
-        pl.col(SOURCE_ROW).is_in(dups[SOURCE_ROW].implode()).alias("is_duplicate")
-    )
     return CleanResult(
-        acc.drop("date_key"),
+        acc,
         rej.select(SOURCE_ROW, "rule", "reason"),
         acc.height + rej.height,
         plan.date_format,

@@ -53,11 +53,13 @@ def normalise_country_name(raw: str) -> str:
     return getattr(record, "common_name", None) or record.name
 
 
-def normalise_country_column(col: pl.Expr, values: pl.Series) -> pl.Expr:
-    """Map ``col`` through :func:`normalise_country_name` using the column's distinct values."""
-    distinct = [v for v in values.unique().to_list() if v is not None]
-    mapping = {v: normalise_country_name(v) for v in distinct}
-    return col.replace(mapping)
+def country_mapping(values: pl.Series) -> pl.DataFrame:
+    """(country, country_normalised) for the distinct non-null ``values``."""
+    distinct = sorted({v for v in values.to_list() if v is not None})
+    return pl.DataFrame(
+        {"country": distinct, "country_normalised": [normalise_country_name(v) for v in distinct]},
+        schema={"country": pl.String, "country_normalised": pl.String},
+    )
 
 
 def country_facts(name: str) -> dict[str, object]:

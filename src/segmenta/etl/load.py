@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from segmenta.etl import countries
-from segmenta.etl.clean import find_duplicates, plan_invoices
+from segmenta.etl.clean import plan_invoices
 from segmenta.etl.columns import (
     CUSTOMER_ALIASES,
     INVOICE_ALIASES,
@@ -28,7 +28,7 @@ from segmenta.etl.columns import (
 from segmenta.etl.customers import clean_customer_table
 from segmenta.etl.display_names import display_names
 from segmenta.etl.errors import InputError
-from segmenta.etl.read import SOURCE_ROW, RawTable, new_workdir, read_table
+from segmenta.etl.read import RawTable, new_workdir, read_table
 from segmenta.etl.rules import DEFAULT_RULES, RuleSet
 from segmenta.warehouse.connection import write_transaction
 from segmenta.warehouse.schema import read_sql
@@ -158,7 +158,7 @@ class StagedInvoices:
 
     accepted: Path
     rejected: Path
-    duplicates: pl.DataFrame  # SOURCE_ROW of the lines flagged as exact duplicates
+    flag_duplicates: bool
 
 
 def stage_invoices(raw: RawTable, rules: RuleSet, workdir: Path) -> StagedInvoices:
@@ -173,18 +173,15 @@ def stage_invoices(raw: RawTable, rules: RuleSet, workdir: Path) -> StagedInvoic
                 plan.rejected.sink_parquet(rejected, compression="lz4", lazy=True),
             ],
             engine="streaming",
-        )
-        duplicates = (
-            find_duplicates(pl.scan_parquet(accepted))
-            if plan.flag_duplicates
-            else pl.DataFrame(schema={SOURCE_ROW: pl.Int64})
+            # each sink scans the file itself: a shared (cached) scan would hold it in memory
+            optimizations=pl.QueryOptFlags(comm_subplan_elim=False),
         )
     except pl.exceptions.PolarsError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(
             raw.path, f"could not be read as a {raw.file_format.upper()} table: {first}"
         ) from None
-    return StagedInvoices(accepted, rejected, duplicates)
+    return StagedInvoices(accepted, rejected, plan.flag_duplicates)
 
 
 def load_invoice_file(
@@ -205,7 +202,7 @@ def load_invoice_file(
     line_base = con.execute(read_sql("etl/next_line_id.sql")).fetchall()[0][0]
     con.read_parquet(str(staged.accepted)).create_view("staged_lines", replace=True)
     con.read_parquet(str(staged.rejected)).create_view("staged_rejected", replace=True)
-    con.register("staged_duplicates", staged.duplicates)
+    con.execute(read_sql("etl/stage_duplicates.sql"), {"enabled": staged.flag_duplicates})
 
     _stage_countries(
         con, [r[0] for r in con.execute(read_sql("etl/staged_countries.sql")).fetchall()]
@@ -229,7 +226,7 @@ def load_invoice_file(
     )
     con.execute("DROP VIEW IF EXISTS staged_lines")
     con.execute("DROP VIEW IF EXISTS staged_rejected")
-    con.unregister("staged_duplicates")
+    con.execute("DROP TABLE IF EXISTS staged_duplicates")
     con.execute("DROP TABLE IF EXISTS staged_products")
     result.load_id = load_id
     _log_load(con, result, raw, rules, started)

@@ -27,6 +27,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from segmenta.settings import Settings
 from segmenta.warehouse.schema import apply_schema
 
 
@@ -106,7 +107,7 @@ def _remove_old_versions(path: Path, keep: set[Path]) -> None:
 
 @contextlib.contextmanager
 def write_transaction(
-    path: Path, lock_timeout_s: float = 600.0
+    path: Path, lock_timeout_s: float = 600.0, memory_limit: str | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to the next version of the warehouse; swap it in on success.
 
@@ -124,8 +125,14 @@ def write_transaction(
         new = _version_path(path, number)
         if current is not None:
             shutil.copyfile(current, new)
-        # row order inside a table carries no meaning here (line_id does): let inserts run in parallel
-        con = duckdb.connect(str(new), config={"preserve_insertion_order": False})
+        spill = path.with_name(f".{path.name}.spill")
+        config = {
+            # row order inside a table carries no meaning (line_id does): parallel inserts
+            "preserve_insertion_order": False,
+            "memory_limit": memory_limit or Settings.from_env().memory_limit,
+            "temp_directory": str(spill),
+        }
+        con = duckdb.connect(str(new), config=config)
         try:
             apply_schema(con)
             yield con
@@ -143,11 +150,13 @@ def write_transaction(
                 con.close()
             new.unlink(missing_ok=True)
             new.with_name(new.name + ".wal").unlink(missing_ok=True)
+            shutil.rmtree(spill, ignore_errors=True)
             raise
         keep = {new}
         if current is not None and current != path:
             keep.add(current)
         _remove_old_versions(path, keep)
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 #: every read-only connection in a process shares one database instance per file, so they

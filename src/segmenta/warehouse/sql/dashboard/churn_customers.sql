@@ -1,0 +1,25 @@
+-- churn_customers: one row per covered customer with a churn score, when a date or country
+-- filter is set: key, id, name, home country, segment, churn probability and risk band (of the
+-- latest run, as of its as-of date) and the gross revenue of their filtered purchase lines
+-- (quantity > 0 on a non-cancellation invoice). The churn page aggregates these rows
+-- (distribution, by segment, by country) and ranks them by revenue x probability.
+WITH
+customers AS (
+    SELECT c.customer_key, c.customer_id, c.display_name, c.country, c.segment_id, c.segment,
+           c.churn_probability, c.risk_band
+    FROM customer_360 c
+    WHERE {{customer_filter}} AND c.churn_probability IS NOT NULL
+),
+lines AS (
+    SELECT f.customer_key,
+           sum(f.amount) FILTER (WHERE f.quantity > 0 AND NOT f.is_cancellation) AS revenue
+    FROM fact_invoice_line f
+    JOIN customers c ON c.customer_key = f.customer_key
+    WHERE {{line_filter}}
+    GROUP BY f.customer_key
+)
+SELECT
+    c.customer_key, c.customer_id, c.display_name, c.country, c.segment_id, c.segment,
+    c.churn_probability, c.risk_band, coalesce(l.revenue, 0) AS revenue
+FROM customers c
+JOIN lines l ON l.customer_key = c.customer_key;
