@@ -71,9 +71,13 @@ def test_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "expected 'auto' or a whole number" in capsys.readouterr().err
 
 
-def test_model_and_score_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_model_and_score_errors_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     wh = tmp_path / "empty.duckdb"
-    src = write_csv(tmp_path / "a.csv", csv_text(["1,A,x,1,2010-12-01 08:00:00,0,7,UK"]))  # all rejected
+    src = write_csv(
+        tmp_path / "a.csv", csv_text(["1,A,x,1,2010-12-01 08:00:00,0,7,UK"])
+    )  # all rejected
     assert main(["ingest", str(src), "--warehouse", str(wh)]) == 0
     capsys.readouterr()
     assert main(["model", "--warehouse", str(wh)]) == 2
@@ -82,7 +86,9 @@ def test_model_and_score_errors_are_one_line(tmp_path: Path, capsys: pytest.Capt
     assert capsys.readouterr().err.startswith("segmenta score: error:")
 
 
-def test_hash_password_makes_a_users_file_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_hash_password_makes_a_users_file_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import io
 
     from werkzeug.security import check_password_hash
@@ -92,3 +98,13 @@ def test_hash_password_makes_a_users_file_line(monkeypatch: pytest.MonkeyPatch, 
     user, role, digest = capsys.readouterr().out.strip().split(":", 2)
     assert (user, role) == ("ann", "analyst")
     assert check_password_hash(digest, "long-enough-pw")
+
+
+def test_every_user_error_name_points_at_a_real_exception() -> None:
+    import importlib
+
+    from segmenta.cli import USER_ERRORS
+
+    for name in USER_ERRORS:
+        module, _, cls = name.rpartition(".")
+        assert issubclass(getattr(importlib.import_module(module), cls), Exception), name

@@ -258,31 +258,39 @@ COMMANDS = {
 }
 
 
+#: errors a user can act on: printed as one line, exit status 2 (matched by qualified name so
+#: that importing the CLI does not import every layer)
+USER_ERRORS = frozenset(
+    {
+        "segmenta.cli.CliError",
+        "segmenta.etl.errors.InputError",
+        "segmenta.warehouse.analyst.QueryRefusedError",
+        "segmenta.warehouse.connection.WarehouseMissingError",
+        "segmenta.warehouse.connection.WarehouseBusyError",
+        "segmenta.models.errors.ModelInputError",
+        "segmenta.models.scoring.ScoringInputError",
+        "segmenta.models.artifacts.UnsafeArtifactError",
+        "segmenta.models.artifacts.ArtifactVersionError",
+        "segmenta.dashboard.security.UsersFileError",
+    }
+)
+
+
+def is_user_error(exc: BaseException) -> bool:
+    return any(f"{cls.__module__}.{cls.__qualname__}" in USER_ERRORS for cls in type(exc).__mro__)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    from segmenta.dashboard.security import UsersFileError
-    from segmenta.etl.errors import InputError
     from segmenta.logs import configure
-    from segmenta.models.artifacts import ArtifactVersionError, UnsafeArtifactError
-    from segmenta.models.errors import ModelInputError
-    from segmenta.warehouse.analyst import QueryRefusedError
-    from segmenta.warehouse.connection import WarehouseBusyError, WarehouseMissingError
 
     args = build_parser().parse_args(argv)
     configure()
     settings = _settings(args)
     try:
         return COMMANDS[args.command](args, settings)
-    except (
-        CliError,
-        InputError,
-        QueryRefusedError,
-        WarehouseMissingError,
-        WarehouseBusyError,
-        ModelInputError,
-        UnsafeArtifactError,
-        ArtifactVersionError,
-        UsersFileError,
-    ) as exc:
+    except Exception as exc:
+        if not is_user_error(exc):
+            raise
         print(f"segmenta {args.command}: error: {exc}", file=sys.stderr)
         return 2
 
