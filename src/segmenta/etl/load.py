@@ -173,8 +173,6 @@ def stage_invoices(raw: RawTable, rules: RuleSet, workdir: Path) -> StagedInvoic
                 plan.rejected.sink_parquet(rejected, compression="lz4", lazy=True),
             ],
             engine="streaming",
-            # each sink scans the file itself: a shared (cached) scan would hold it in memory
-            optimizations=pl.QueryOptFlags(comm_subplan_elim=False),
         )
     except pl.exceptions.PolarsError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
