@@ -95,9 +95,9 @@ def test_refresh_while_clients_browse(tmp_path: Path) -> None:
     try:
         for _ in range(100):
             try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                if requests.get(f"{base}/healthz", timeout=10).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.2)
         else:
             pytest.fail(
