@@ -1,15 +1,8 @@
 #!/bin/sh
-# serve: the dashboard under gunicorn (workers from SEGMENTA_WORKERS, default 4).
+# serve: the dashboard under gunicorn (settings in segmenta/gunicorn_conf.py, from SEGMENTA_*).
 # anything else: a segmenta command, e.g. `ingest /data/in/*.csv` or `model`.
 set -eu
 if [ "${1:-serve}" = "serve" ]; then
-    exec gunicorn "segmenta.wsgi:server" \
-        --bind "${SEGMENTA_HOST:-0.0.0.0}:${SEGMENTA_PORT:-8050}" \
-        --workers "${SEGMENTA_WORKERS:-4}" \
-        --threads "${SEGMENTA_THREADS:-4}" \
-        --timeout 60 \
-        --access-logfile - \
-        --limit-request-line 8190 \
-        --forwarded-allow-ips "${SEGMENTA_FORWARDED_ALLOW_IPS:-127.0.0.1}"
+    exec gunicorn -c python:segmenta.gunicorn_conf "segmenta.wsgi:server"
 fi
 exec segmenta "$@"

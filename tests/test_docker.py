@@ -38,7 +38,8 @@ def test_dockerfile_runs_as_non_root_with_a_healthcheck() -> None:
     text = (DOCKER / "Dockerfile").read_text()
     assert "FROM python:3.11-slim" in text
     assert "\nUSER 10001:10001\n" in text
-    assert "HEALTHCHECK" in text and "/healthz" in text
+    assert "HEALTHCHECK" in text
+    assert "/healthz" in text
 
 
 def test_compose_has_the_dashboard_and_the_job_on_one_volume() -> None:
