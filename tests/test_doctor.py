@@ -64,3 +64,21 @@ def test_each_load_logs_one_json_line(tmp_path: Path, capsys: pytest.CaptureFixt
     assert (
         loads[0]["rows_in"] == 1 and loads[0]["file"].endswith("b.csv") and loads[0]["seconds"] >= 0
     )
+
+
+def test_slow_queries_are_logged_without_parameters(wh: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from segmenta.warehouse import connection
+
+    reader = connection.WarehouseReader(wh)
+    old = connection.SLOW_QUERY_MS
+    connection.SLOW_QUERY_MS = 0.0
+    try:
+        with caplog.at_level("WARNING", logger="segmenta.warehouse.connection"):
+            reader.query("SELECT count(*) AS n FROM fact_invoice_line WHERE quantity > ?", [123456789])
+    finally:
+        connection.SLOW_QUERY_MS = old
+        reader.close()
+    slow = [r for r in caplog.records if r.getMessage() == "slow query"]
+    assert len(slow) == 1
+    assert slow[0].query.startswith("SELECT count(*)")
+    assert "123456789" not in str(vars(slow[0]))

@@ -7,6 +7,7 @@ was. The steps are the pure functions of the other modules; this module only wir
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ from segmenta.models.segmentation import Segmentation, segment_customers
 from segmenta.models.transform import LOG_SCALED_BEHAVIOUR, choose_log_scaled, missing_counts
 from segmenta.warehouse.connection import WarehouseMissingError, write_transaction
 from segmenta.warehouse.schema import read_sql
+
+log = logging.getLogger(__name__)
 
 #: the behaviour columns invoice bases are segmented on by default (log-scaled RFM)
 SEGMENT_FEATURES = ("recency_days", "frequency", "monetary")
@@ -466,6 +469,20 @@ def run_model(
         run_id = store.next_run_id(con)
         _store(con, run_id, plan, read_data_fingerprint(con))
         segments = con.sql(read_sql("models/run_segments.sql"), params={"run_id": run_id}).pl()
+    log.info(
+        "model run",
+        extra={
+            "run_id": run_id,
+            "kind": plan.kind,
+            "customers": int(segments["n_customers"].sum())
+            if "n_customers" in segments.columns
+            else None,
+            "k": plan.parameters.get("k"),
+            "silhouette": plan.metrics.get("silhouette"),
+            "churn_auc": plan.metrics.get("churn_auc"),
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+    )
     return RunSummary(
         run_id=run_id,
         kind=plan.kind,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import shutil
 import threading
@@ -29,6 +30,8 @@ import polars as pl
 
 from segmenta.settings import Settings
 from segmenta.warehouse.schema import apply_schema
+
+log = logging.getLogger(__name__)
 
 
 class WarehouseMissingError(FileNotFoundError):
@@ -195,6 +198,17 @@ def _identity(path: Path) -> tuple[str, int] | None:
         return None
 
 
+#: queries slower than this are logged (one JSON line each), without their parameters
+SLOW_QUERY_MS = float(os.environ.get("SEGMENTA_SLOW_QUERY_MS", "500"))
+
+
+def _log_if_slow(sql: str, started: float) -> None:
+    ms = (time.perf_counter() - started) * 1000
+    if ms >= SLOW_QUERY_MS:
+        first = next((ln.strip() for ln in sql.splitlines() if ln.strip()), "")
+        log.warning("slow query", extra={"ms": round(ms, 1), "query": first[:200]})
+
+
 class WarehouseReader:
     """A process's read-only view of the warehouse that follows atomic swaps.
 
@@ -258,18 +272,22 @@ class WarehouseReader:
     def query(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
         """Run one query with bound parameters and return a Polars frame."""
         cur = self.cursor()
+        started = time.perf_counter()
         try:
             return cur.sql(sql, params=params).pl()
         finally:
             cur.close()
+            _log_if_slow(sql, started)
 
     def scalar(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
         cur = self.cursor()
+        started = time.perf_counter()
         try:
             rows = cur.execute(sql, params or []).fetchall()
             return rows[0][0] if rows else None
         finally:
             cur.close()
+            _log_if_slow(sql, started)
 
     def close(self) -> None:
         with self._lock:
