@@ -15,7 +15,11 @@ queries, building the figures and serialising the JSON answer (not the network o
 browser's drawing). Every callback runs ``--repeat`` times for each of a few representative
 filters (none; the last quarter; one country; one segment; high churn risk in one segment).
 The goals (issue 4): p95 under 150 ms on the real file, under 400 ms on the 10x file; first
-page load under 2 s.
+page load under 2 s. The products, churn, segmentation model, score and SQL pages (issue 5) have
+the same goals; their per-filter caches (``data.clear_frame_cache``) are emptied before every
+sample, so what is timed is a cold query. ``POST /api/score`` is timed on its own (``--score``
+samples, a few payloads): goal p95 under 50 ms, with the model loaded once per warehouse
+version (that first load is reported apart).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from segmenta.dashboard import data
+from segmenta.dashboard import data, ids
 from segmenta.dashboard.app import create_app
 from segmenta.dashboard.filters import Filters
 from segmenta.settings import Settings
@@ -124,6 +128,71 @@ def representative_filters(reader: WarehouseReader) -> dict[str, str]:
     return found
 
 
+def score_form(caller: Caller, store: str, values: dict[str, Any]) -> bytes:
+    """Drive the score page's callback, whose form fields are pattern-matching ids."""
+    dep = next(d for k, d in caller.deps.items() if k == f"{ids.SCORE_RESULT}.children")
+
+    def field(kind: str, name: str) -> dict[str, str]:
+        return {"index": name, "type": kind}
+
+    names = list(values)
+    payload = {
+        "output": dep["output"],
+        "outputs": [
+            {"id": ids.SCORE_RESULT, "property": "children"},
+            {"id": ids.SCORE_DISTANCES, "property": "figure"},
+            {"id": ids.SCORE_PROJECTION, "property": "figure"},
+            [{"id": field(ids.SCORE_FIELD, n), "property": "invalid"} for n in names],
+            [{"id": field(ids.SCORE_FEEDBACK, n), "property": "children"} for n in names],
+            {"id": ids.SCORE_ERROR, "property": "children"},
+        ],
+        "inputs": [
+            {"id": ids.SCORE_SUBMIT, "property": "n_clicks", "value": 1},
+            {"id": ids.FILTER_STORE, "property": "data", "value": store},
+        ],
+        "state": [
+            [
+                {"id": field(ids.SCORE_FIELD, n), "property": "value", "value": values[n]}
+                for n in names
+            ],
+            [
+                {
+                    "id": field(ids.SCORE_FIELD, n),
+                    "property": "id",
+                    "value": field(ids.SCORE_FIELD, n),
+                }
+                for n in names
+            ],
+        ],
+        "changedPropIds": [f"{ids.SCORE_SUBMIT}.n_clicks"],
+    }
+    response = caller.client.post("/_dash-update-component", json=payload)
+    if response.status_code != 200:
+        raise RuntimeError(f"score form: HTTP {response.status_code}")
+    return response.get_data()
+
+
+def score_payloads(reader: WarehouseReader) -> list[dict[str, Any]]:
+    """A few customers to score: the base medians, and the required fields at a few quantiles."""
+    from segmenta.dashboard.api import loaded_model
+
+    inputs = loaded_model(reader).inputs
+    required = [f for f in inputs if f["required"]]
+    payloads = [{f["name"]: f["default"] for f in required}]
+    for share in (0.1, 0.5, 0.9):
+        payloads.append(
+            {
+                f["name"]: round(
+                    f["min"] + share * (min(f["max"], 3 * f["default"] + 1) - f["min"])
+                )
+                if f.get("integer")
+                else f["min"] + share * (min(f["max"], 3 * f["default"] + 1) - f["min"])
+                for f in required
+            }
+        )
+    return payloads
+
+
 def callbacks(reader: WarehouseReader) -> dict[str, Callable[[Caller, str], Any]]:
     """Callback name -> a function that drives it once for a filter query string."""
     top_customer = reader.query(
@@ -178,7 +247,99 @@ def callbacks(reader: WarehouseReader) -> dict[str, Callable[[Caller, str], Any]
         "age / gender: all charts": lambda c, q: c(
             "demographics-notice.children", {"filter-store.data": q}
         ),
+        **new_page_callbacks(reader),
     }
+
+
+def new_page_callbacks(reader: WarehouseReader) -> dict[str, Callable[[Caller, str], Any]]:
+    """The callbacks of the products, churn, model, score and SQL pages (issue 5)."""
+    from segmenta.dashboard.pages import sql as sql_page
+
+    best = reader.query(
+        "SELECT p.stock_code FROM fact_invoice_line f JOIN dim_product p USING (product_key) "
+        "WHERE p.is_product AND f.quantity > 0 GROUP BY 1 ORDER BY sum(f.amount) DESC LIMIT 1"
+    )
+    code = best.item() if best.height else ""
+    try:
+        form = {f["name"]: f["default"] if f["required"] else None for f in score_inputs(reader)}
+    except Exception:  # no model run: the page shows a note
+        form = {}
+    example = sql_page.examples()[sql_page.DEFAULT_EXAMPLE][1]
+
+    def cold(drive: Callable[[Caller, str], Any]) -> Callable[[Caller, str], Any]:
+        def run(c: Caller, q: str) -> Any:
+            data.clear_frame_cache()
+            return drive(c, q)
+
+        return run
+
+    return {
+        "products: charts": cold(
+            lambda c, q: c(
+                f"{ids.PRODUCTS_TOP_REVENUE}.figure",
+                {
+                    "filter-store.data": q,
+                    f"{ids.PRODUCTS_MIN_LINES}.value": data.DEFAULT_MIN_LINES,
+                    f"{ids.PRODUCTS_SELECTED}.data": "",
+                },
+            )
+        ),
+        "products: who buys a product": cold(
+            lambda c, q: c(
+                f"{ids.PRODUCTS_DETAIL}.children",
+                {f"{ids.PRODUCTS_SELECTED}.data": code, "filter-store.data": q},
+            )
+        ),
+        "churn: charts + at-risk list": cold(
+            lambda c, q: c(f"{ids.CHURN_KPIS}.children", {"filter-store.data": q})
+        ),
+        "churn: at-risk CSV export": cold(
+            lambda c, q: c(
+                f"{ids.CHURN_DOWNLOAD}.data",
+                {f"{ids.CHURN_EXPORT}.n_clicks": 1},
+                {"filter-store.data": q},
+            )
+        ),
+        "churn: model evaluation": lambda c, q: c(
+            f"{ids.CHURN_ROC}.figure", {"filter-store.data": q}
+        ),
+        "model: curves, map, profiles, names": lambda c, q: c(
+            f"{ids.MODEL_SUMMARY}.children",
+            {"filter-store.data": q, f"{ids.MODEL_RENAMED}.data": 0},
+        ),
+        "score: the form's answer": lambda c, q: score_form(c, q, form),
+        "sql: segment KPIs example": lambda c, q: c(
+            f"{ids.SQL_RESULT}.columnDefs",
+            {f"{ids.SQL_RUN}.n_clicks": 1},
+            {f"{ids.SQL_EDITOR}.value": example},
+        ),
+    }
+
+
+def score_inputs(reader: WarehouseReader) -> list[dict[str, Any]]:
+    from segmenta.dashboard.api import loaded_model
+
+    return loaded_model(reader).inputs
+
+
+def score_endpoint(warehouse: Path, samples: int) -> tuple[float, float, float, float]:
+    """(first call incl. loading the model, p50, p95, max) of POST /api/score, in ms."""
+    app = create_app(Settings(warehouse=warehouse))
+    client = app.server.test_client()
+    payloads = score_payloads(WarehouseReader(warehouse))
+    t0 = time.perf_counter()
+    first = client.post("/api/score", json=payloads[0])
+    first_ms = (time.perf_counter() - t0) * 1000
+    if first.status_code != 200:
+        raise RuntimeError(f"/api/score: HTTP {first.status_code}: {first.get_data(as_text=True)}")
+    timings = []
+    for i in range(samples):
+        t0 = time.perf_counter()
+        response = client.post("/api/score", json=payloads[i % len(payloads)])
+        timings.append((time.perf_counter() - t0) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"/api/score: HTTP {response.status_code}")
+    return first_ms, percentile(timings, 50), percentile(timings, 95), max(timings)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -187,13 +348,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def run(warehouse: Path, repeat: int, warmup: int) -> list[tuple[str, float, float, float, int]]:
+def run(
+    warehouse: Path, repeat: int, warmup: int, only: str | None = None
+) -> list[tuple[str, float, float, float, int]]:
     app = create_app(Settings(warehouse=warehouse))
     caller = Caller(app.server.test_client())
     reader = WarehouseReader(warehouse)
     filters = representative_filters(reader)
     results = []
     for name, drive in callbacks(reader).items():
+        if only and only not in name:
+            continue
         samples: list[float] = []
         for query in filters.values():
             for i in range(warmup + repeat):
@@ -293,6 +458,10 @@ def main(argv: list[str] | None = None) -> int:
         "--page-load", action="store_true", help="also time the first page load in Chromium"
     )
     parser.add_argument("--label", default=None, help="name of the data set in the table title")
+    parser.add_argument("--score", type=int, default=200, help="POST /api/score samples (0: skip)")
+    parser.add_argument(
+        "--only", default=None, help="time only the callbacks whose name contains this text"
+    )
     args = parser.parse_args(argv)
 
     if args.input is not None and current_file(args.warehouse) is None:
@@ -301,13 +470,19 @@ def main(argv: list[str] | None = None) -> int:
     lines, customers = reader.query(
         "SELECT (SELECT count(*) FROM fact_invoice_line) AS l, (SELECT count(*) FROM customer_360) AS c"
     ).row(0)
-    results = run(args.warehouse, args.repeat, args.warmup)
+    results = run(args.warehouse, args.repeat, args.warmup, args.only)
     label = args.label or args.warehouse.name
     print(f"\n### Dashboard callbacks: {label} ({lines:,} lines, {customers:,} customers)\n")
     print("| callback | p50 (ms) | p95 (ms) | max (ms) | samples |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, p50, p95, worst, n in results:
         print(f"| {name} | {p50:.1f} | {p95:.1f} | {worst:.1f} | {n} |")
+    if args.score:
+        first, p50, p95, worst = score_endpoint(args.warehouse, args.score)
+        print(
+            f"\nPOST /api/score ({args.score} samples, model loaded): p50 {p50:.1f} ms, "
+            f"p95 {p95:.1f} ms, max {worst:.1f} ms; first call (loads the model) {first:.1f} ms"
+        )
     if args.page_load:
         timings = page_load(args.warehouse)
         print(

@@ -2,54 +2,38 @@
 
     python scripts/schema_doc.py > docs/schema.md
 
-The README's schema section is this output; a test checks that the two agree.
+The parsing is :mod:`segmenta.warehouse.catalog` (the dashboard's SQL page shows the same
+descriptions); ``tests/test_docs.py`` checks that docs/schema.md is this output.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 
-from segmenta.warehouse.schema import VIEW_ORDER, read_sql, table_names
-
-COLUMN = re.compile(
-    r"^\s+([a-z_0-9]+)\s+([A-Z]+(?:\[\d+\])?(?:\(\d+(?:,\s*\d+)?\))?)[^-]*(?:--\s*(.*))?$"
-)
+from segmenta.warehouse.catalog import catalog
 
 
-def header(sql: str) -> str:
-    lines = []
-    for line in sql.splitlines():
-        if not line.startswith("--"):
-            break
-        lines.append(line[2:].strip())
-    return " ".join(lines)
-
-
-def table_markdown(name: str) -> str:
-    sql = read_sql(f"tables/{name}.sql")
+def table_markdown(relation) -> str:  # type: ignore[no-untyped-def]
     out = [
-        f"### `{name}`",
+        f"### `{relation.name}`",
         "",
-        header(sql),
+        relation.description,
         "",
         "| column | type | meaning |",
         "| --- | --- | --- |",
     ]
-    for line in sql.splitlines():
-        m = COLUMN.match(line)
-        if m and m.group(1) not in {"primary"}:
-            meaning = (m.group(3) or "").strip().replace("|", "\\|")
-            out.append(f"| `{m.group(1)}` | {m.group(2)} | {meaning} |")
+    for column in relation.columns:
+        meaning = column.meaning.replace("|", "\\|")
+        out.append(f"| `{column.name}` | {column.type} | {meaning} |")
     return "\n".join(out)
 
 
 def main() -> None:
+    relations = list(catalog().values())
     parts = ["## Tables", ""]
-    parts += [table_markdown(n) + "\n" for n in table_names()]
+    parts += [table_markdown(r) + "\n" for r in relations if r.kind == "table"]
     parts += ["## Views", "", "| view | what it is |", "| --- | --- |"]
-    for v in VIEW_ORDER:
-        parts.append(f"| `{v}` | {header(read_sql(f'views/{v}.sql')).split(':', 1)[-1].strip()} |")
+    parts += [f"| `{r.name}` | {r.summary} |" for r in relations if r.kind == "view"]
     sys.stdout.write("\n".join(parts) + "\n")
 
 

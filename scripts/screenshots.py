@@ -8,7 +8,9 @@ Usage (from the repository root, with the test extras installed)::
 It serves the app on a free localhost port in a thread, drives headless Chromium (the system
 ``chromium`` and ``chromedriver``, through Selenium) with every network request outside
 localhost refused, waits for each page's charts and saves a PNG per page. The customers page
-is also shot with a customer's detail view open (``customers-detail.png``). Exit status 1 if a page logged a browser error.
+is also shot with a customer's detail view open (``customers-detail.png``), the products
+page with a product clicked (``products-detail.png``) and the SQL page after running its
+example query. Exit status 1 if a page logged a browser error.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ PAGES = (
     ("customers", "/customers", "#customers-grid .ag-row[row-id]"),
     ("map", "/map", "#map-graph .choroplethlayer path"),
     ("demographics", "/demographics", "#demographics-age .barlayer path, .demographics-empty"),
+    ("products", "/products", "#products-top-revenue .barlayer path"),
+    ("churn", "/churn", "#churn-at-risk .ag-row"),
+    ("model", "/model", "#model-segments .ag-row"),
+    ("score", "/score", "#score-distances .barlayer path"),
+    ("sql", "/sql", "#sql-editor"),
 )
 
 CHROMIUM_FLAGS = (
@@ -129,6 +136,11 @@ def settle(driver, quiet_s: float = 0.8, timeout: float = 20.0) -> None:
 def save_full_page(driver, path: Path, max_height: int = 3000) -> None:
     """A PNG of the whole page (up to ``max_height`` px), not only the viewport."""
     settle(driver, quiet_s=0.5)
+    # AG Grid paints a grid once it has been on screen: scroll down the page and back first
+    driver.execute_script("window.scrollTo({top: document.body.scrollHeight, behavior: 'instant'})")
+    time.sleep(0.4)
+    driver.execute_script("window.scrollTo({top: 0, behavior: 'instant'})")
+    time.sleep(0.4)
     size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
     clip = {
         "x": 0,
@@ -158,6 +170,10 @@ def take_screenshots(
                 driver.get(base_url + path)
                 wait_for(driver, ready)
                 settle(driver)
+                if name == "sql":  # run the example query the editor opens with
+                    driver.find_element(By.CSS_SELECTOR, "#sql-run").click()
+                    wait_for(driver, "#sql-result .ag-row")
+                    settle(driver)
                 save_full_page(driver, out_dir / f"{name}.png")
                 print(f"wrote {out_dir / f'{name}.png'}")
                 if name == "customers":  # and the detail view of the first customer
@@ -169,6 +185,17 @@ def take_screenshots(
                     time.sleep(0.6)  # the offcanvas slides in
                     save_full_page(driver, out_dir / "customers-detail.png")
                     print(f"wrote {out_dir / 'customers-detail.png'}")
+                if name == "products":  # and who buys the best seller
+                    from selenium.webdriver.common.action_chains import ActionChains
+
+                    bar = driver.find_element(
+                        By.CSS_SELECTOR, "#products-top-revenue .barlayer .point path"
+                    )
+                    ActionChains(driver).move_to_element(bar).pause(0.3).click().perform()
+                    wait_for(driver, "#products-buyers .ag-row")
+                    settle(driver)
+                    save_full_page(driver, out_dir / "products-detail.png")
+                    print(f"wrote {out_dir / 'products-detail.png'}")
                 errors += [
                     e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"
                 ]

@@ -163,7 +163,17 @@ def test_layout_has_the_slicers_and_the_navbar_from_the_page_registry(client: Fl
     ):
         assert f'"{component_id}"' in layout
     paths = [p["path"] for p in sorted(dash.page_registry.values(), key=lambda p: p["order"])]
-    assert paths == ["/", "/customers", "/map", "/demographics"]
+    assert paths == [
+        "/",
+        "/customers",
+        "/map",
+        "/demographics",
+        "/products",
+        "/churn",
+        "/model",
+        "/score",
+        "/sql",
+    ]
     texts = set(_strings(json.loads(layout)))
     assert {"Overview", "Customers", "Map", "Age / gender", "Clear filters"} <= texts
 

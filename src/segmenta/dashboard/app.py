@@ -25,10 +25,19 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from segmenta.dashboard import data, health, ids, security, state
+from segmenta.dashboard import api, data, health, ids, security, state
 from segmenta.dashboard.components import no_model_alert
 from segmenta.dashboard.filters import RISK_BANDS, FilterOptions, Filters
-from segmenta.dashboard.pages import customers, demographics, overview
+from segmenta.dashboard.pages import (
+    churn,
+    customers,
+    demographics,
+    model,
+    overview,
+    products,
+    score,
+    sql,
+)
 from segmenta.dashboard.pages import map as map_page
 from segmenta.dashboard.theme import fmt_int, segment_colors
 from segmenta.settings import Settings
@@ -38,7 +47,7 @@ __all__ = ["ASSETS_DIR", "PAGES", "create_app", "serve"]
 
 ASSETS_DIR = Path(str(files("segmenta.dashboard") / "assets"))
 #: The page modules, in navbar order.
-PAGES = (overview, customers, map_page, demographics)
+PAGES = (overview, customers, map_page, demographics, products, churn, model, score, sql)
 
 
 # -- layout ------------------------------------------------------------------------------------------
@@ -377,6 +386,7 @@ def create_app(settings: Settings) -> dash.Dash:
     state.attach(app.server, state.DashboardState(settings=settings, reader=reader))
     security.install(app.server, settings.users_file, settings.auth_mode, settings.trusted_proxies)
     health.install(app.server)
+    api.install(app.server)
     for page in PAGES:
         dash.register_page(
             page.__name__,

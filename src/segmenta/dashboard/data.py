@@ -575,3 +575,279 @@ def income_spending(
 ) -> pl.DataFrame:
     """A stable sample of customers with income: income, spending score, revenue, segment."""
     return _run(reader, "income_spending", filters, None, {"limit": limit})
+
+
+# == issue 5: products, churn, segmentation model, scoring, SQL pages ==========================
+# (functions below are appended; the pages above do not use them)
+
+#: Frames small enough to keep (rows) in the per-filter cache below.
+_FRAME_CACHE_MAX_ROWS = 250_000
+_FRAME_CACHE_SIZE = 8
+_frame_lock = threading.Lock()
+_frame_cache: OrderedDict[tuple[Any, ...], pl.DataFrame] = OrderedDict()
+
+
+def _cached_frame(
+    reader: WarehouseReader, name: str, filters: Filters, options: FilterOptions
+) -> pl.DataFrame:
+    """``_run(reader, name, filters)``, remembered per file version and filter.
+
+    A page asks several times for the same per-filter frame (a threshold moved, an export
+    after the view); the key holds ``reader.version``, so a new warehouse version (an ingest, a
+    model run, a rename) is never served from an older one.
+    """
+    key = (name, str(reader.path), reader.version, filters)
+    with _frame_lock:
+        if key in _frame_cache:
+            _frame_cache.move_to_end(key)
+            return _frame_cache[key]
+    frame = _run(reader, name, filters, options)
+    if frame.height <= _FRAME_CACHE_MAX_ROWS:
+        with _frame_lock:
+            _frame_cache[key] = frame
+            while len(_frame_cache) > _FRAME_CACHE_SIZE:
+                _frame_cache.popitem(last=False)
+    return frame
+
+
+def clear_frame_cache() -> None:
+    """Forget the cached per-filter frames (the benchmark times cold queries)."""
+    with _frame_lock:
+        _frame_cache.clear()
+
+
+# -- products --------------------------------------------------------------------------------
+#: Products in each ranking at most.
+PRODUCT_TOP_N = 10
+#: Products drawn in the revenue-over-time chart (the best sellers by revenue).
+PRODUCT_TREND_N = 5
+#: Customers listed for a clicked product at most.
+PRODUCT_BUYERS_LIMIT = 200
+#: Default minimum volume (purchase lines) for the return and cancellation rankings.
+DEFAULT_MIN_LINES = 30
+_STOCK_CODE = re.compile(r"[\w .\-/]{1,40}")
+
+
+def product_metrics(reader: WarehouseReader, filters: Filters) -> pl.DataFrame:
+    """One row per product sold to covered customers in the filtered lines (``product_metrics.sql``):
+    revenue, units, purchase lines, units returned and return rate, cancellation lines and rate."""
+    return _cached_frame(reader, "product_metrics", filters, filter_options(reader))
+
+
+def best_sellers(
+    metrics: pl.DataFrame, by: Literal["revenue", "quantity"], n: int = PRODUCT_TOP_N
+) -> pl.DataFrame:
+    """The ``n`` products with the most revenue or units (ties by stock code)."""
+    if by not in ("revenue", "quantity"):
+        raise ValueError(f"rank by revenue or quantity, not {by!r}")
+    return metrics.filter(pl.col(by) > 0).sort([by, "stock_code"], descending=[True, False]).head(n)
+
+
+def highest_rates(
+    metrics: pl.DataFrame,
+    rate: Literal["return_rate", "cancellation_rate"],
+    min_lines: int = DEFAULT_MIN_LINES,
+    n: int = PRODUCT_TOP_N,
+) -> pl.DataFrame:
+    """The ``n`` products with the highest return or cancellation rate among those with at least
+    ``min_lines`` purchase lines (the minimum-volume threshold), ties by volume."""
+    if rate not in ("return_rate", "cancellation_rate"):
+        raise ValueError(f"rank by return_rate or cancellation_rate, not {rate!r}")
+    return (
+        metrics.filter((pl.col("purchase_lines") >= max(int(min_lines), 1)) & (pl.col(rate) > 0))
+        .sort([rate, "purchase_lines", "stock_code"], descending=[True, True, False])
+        .head(n)
+    )
+
+
+def product_monthly(
+    reader: WarehouseReader, filters: Filters, product_keys: Sequence[int]
+) -> pl.DataFrame:
+    """Revenue and units per (product, month) for ``product_keys`` over the filtered lines."""
+    keys = [int(k) for k in product_keys if isinstance(k, int) and not isinstance(k, bool)]
+    if not keys:
+        return pl.DataFrame(
+            schema={
+                "product_key": pl.Int32,
+                "month": pl.Date,
+                "revenue": pl.Float64,
+                "quantity": pl.Int64,
+            }
+        )
+    return _run(reader, "product_monthly", filters, None, {"product_keys": keys})
+
+
+def product_lookup(reader: WarehouseReader, stock_code: object) -> dict[str, Any] | None:
+    """product_key, stock_code and description of a stock code, or None if there is none."""
+    if not isinstance(stock_code, str) or not _STOCK_CODE.fullmatch(stock_code):
+        return None
+    frame = reader.query(_template("product_lookup"), {"stock_code": stock_code})
+    return frame.row(0, named=True) if frame.height else None
+
+
+def product_buyers(
+    reader: WarehouseReader, filters: Filters, product_key: int, limit: int = PRODUCT_BUYERS_LIMIT
+) -> pl.DataFrame:
+    """The covered customers who bought the product in the filtered lines, biggest spend first."""
+    return _run(
+        reader, "product_buyers", filters, None, {"product_key": int(product_key), "limit": limit}
+    )
+
+
+def product_segments(reader: WarehouseReader, filters: Filters, product_key: int) -> pl.DataFrame:
+    """Buying customers, units and revenue of the product per segment."""
+    return _run(reader, "product_segments", filters, None, {"product_key": int(product_key)})
+
+
+# -- churn ---------------------------------------------------------------------------------------
+#: Bins of the churn probability histogram (of width 1 / CHURN_BINS).
+CHURN_BINS = 20
+#: Rows of the at-risk list shown on the page (the export has them all).
+AT_RISK_SHOWN = 100
+
+
+def churn_customers(reader: WarehouseReader, filters: Filters) -> pl.DataFrame:
+    """One row per covered customer with a churn score: who, home country, segment, probability,
+    band and revenue over the filtered lines (all-time revenue feature without a line filter)."""
+    name = "churn_customers" if filters.has_line_filter else "churn_customers_all_time"
+    return _cached_frame(reader, name, filters, filter_options(reader))
+
+
+def churn_histogram(customers: pl.DataFrame, bins: int = CHURN_BINS) -> pl.DataFrame:
+    """Customers per (probability bin, segment): bin is 0..bins-1, bin_start its lower edge."""
+    return (
+        customers.with_columns(
+            pl.min_horizontal(
+                (pl.col("churn_probability") * bins).floor().cast(pl.Int32), pl.lit(bins - 1)
+            ).alias("bin")
+        )
+        .group_by("bin", "segment_id", "segment")
+        .agg(pl.len().alias("customers"))
+        .with_columns((pl.col("bin") / bins).alias("bin_start"))
+        .sort("segment_id", "bin")
+    )
+
+
+def _risk_summary(customers: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    return (
+        customers.group_by(by)
+        .agg(
+            pl.len().alias("customers"),
+            pl.col("churn_probability").mean().alias("mean_probability"),
+            (pl.col("risk_band") == "high").sum().alias("high_risk"),
+            pl.col("revenue").sum().alias("revenue"),
+            (pl.col("revenue") * pl.col("churn_probability")).sum().alias("revenue_at_risk"),
+        )
+        .with_columns((pl.col("high_risk") / pl.col("customers")).alias("high_risk_share"))
+    )
+
+
+def churn_by_segment(customers: pl.DataFrame) -> pl.DataFrame:
+    """Per segment: customers, mean churn probability, high-risk customers and share, revenue and
+    expected revenue at risk (sum of revenue x probability). segment_id order."""
+    return _risk_summary(customers, ["segment_id", "segment"]).sort("segment_id")
+
+
+def churn_by_country(customers: pl.DataFrame, top: int = 15) -> pl.DataFrame:
+    """The same per home country, the ``top`` countries with most customers."""
+    return (
+        _risk_summary(customers, ["country"])
+        .sort(["customers", "country"], descending=[True, False])
+        .head(top)
+    )
+
+
+def churn_at_risk(customers: pl.DataFrame, limit: int | None = AT_RISK_SHOWN) -> pl.DataFrame:
+    """High-risk customers (band 'high') by expected revenue at risk (revenue x probability)."""
+    frame = (
+        customers.filter(pl.col("risk_band") == "high")
+        .with_columns((pl.col("revenue") * pl.col("churn_probability")).alias("value_at_risk"))
+        .sort(["value_at_risk", "customer_key"], descending=[True, False])
+        .select(
+            "customer_key",
+            "customer_id",
+            "display_name",
+            "country",
+            "segment",
+            "churn_probability",
+            "revenue",
+            "value_at_risk",
+        )
+    )
+    return frame.head(limit) if limit is not None else frame
+
+
+def model_run_info(reader: WarehouseReader) -> dict[str, Any] | None:
+    """The latest run: run_id, kind, as_of_date, created_at, parameters and metrics (parsed)."""
+    frame = reader.query(_template("model_run_info"))
+    if frame.is_empty():
+        return None
+    row = frame.row(0, named=True)
+    for key in ("parameters", "metrics"):
+        try:
+            row[key] = json.loads(row[key] or "{}")
+        except ValueError:
+            row[key] = {}
+    return row
+
+
+def churn_curves(reader: WarehouseReader) -> pl.DataFrame:
+    """The latest run's held-out ROC and calibration curves (model, curve, point, x, y)."""
+    return reader.query(_template("churn_curves"))
+
+
+# -- segmentation model -------------------------------------------------------------------------
+#: Points drawn in the 2-D projection at most.
+PROJECTION_POINTS = 5_000
+
+
+def k_sweep(reader: WarehouseReader) -> pl.DataFrame:
+    """k, SSE, silhouette and chosen for every k the latest run tried."""
+    return reader.query(_template("k_sweep"))
+
+
+def segment_profiles(reader: WarehouseReader) -> pl.DataFrame:
+    """The latest run's segments: names, description, size, profile (JSON text), rename audit."""
+    return reader.query(_template("segment_profiles"))
+
+
+def segment_coverage(reader: WarehouseReader, filters: Filters) -> pl.DataFrame:
+    """segment_id, customers covered by the filter."""
+    return _run(reader, "segment_coverage", filters)
+
+
+def projection_sample(
+    reader: WarehouseReader, filters: Filters, limit: int = PROJECTION_POINTS
+) -> pl.DataFrame:
+    """A stable sample of at most ``limit`` covered customers with their 2-D projection."""
+    return _run(reader, "projection_sample", filters, None, {"limit": int(limit)})
+
+
+# -- SQL page --------------------------------------------------------------------------------
+def schema_columns(reader: WarehouseReader) -> pl.DataFrame:
+    """relation, kind, column_name, data_type, position of every column of the warehouse."""
+    return reader.query(_template("schema_columns"))
+
+
+__all__ += [
+    "best_sellers",
+    "churn_at_risk",
+    "churn_by_country",
+    "churn_by_segment",
+    "churn_curves",
+    "churn_customers",
+    "churn_histogram",
+    "clear_frame_cache",
+    "highest_rates",
+    "k_sweep",
+    "model_run_info",
+    "product_buyers",
+    "product_lookup",
+    "product_metrics",
+    "product_monthly",
+    "product_segments",
+    "projection_sample",
+    "schema_columns",
+    "segment_coverage",
+    "segment_profiles",
+]

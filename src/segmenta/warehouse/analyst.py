@@ -31,7 +31,16 @@ class QueryRefusedError(ValueError):
 def open_sandboxed(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection without file, network or extension access, configuration locked."""
     con = open_read_only(path)
-    con.execute("SET lock_configuration = true")
+    # DuckDB keeps one database instance per file and process, and lock_configuration belongs
+    # to the instance: in a long-running process (the dashboard) it is locked already
+    locked, external = con.execute(
+        "SELECT current_setting('lock_configuration'), current_setting('enable_external_access')"
+    ).fetchall()[0]
+    if external:
+        con.close()
+        raise QueryRefusedError("the sandbox could not disable file access; query not run")
+    if not locked:
+        con.execute("SET lock_configuration = true")
     return con
 
 
@@ -76,6 +85,12 @@ def run_read_only_query(
             ) from None
         except duckdb.Error as exc:
             raise QueryRefusedError(str(exc).split("\n")[0]) from None
+        except (pl.exceptions.PolarsError, ValueError, TypeError) as exc:
+            # a result type Polars cannot hold (e.g. INTERVAL)
+            raise QueryRefusedError(
+                f"the result cannot be shown ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
+                "cast that column to VARCHAR"
+            ) from None
     finally:
         if timer is not None:
             timer.cancel()

@@ -1,7 +1,7 @@
 -- churn_customers: one row per covered customer with a churn score, when a date or country
 -- filter is set: key, id, name, home country, segment, churn probability and risk band (of the
 -- latest run, as of its as-of date) and the gross revenue of their filtered purchase lines
--- (quantity > 0 on a non-cancellation invoice). The churn page aggregates these rows
+-- (quantity > 0 on a non-cancellation invoice), to the penny. The churn page aggregates these rows
 -- (distribution, by segment, by country) and ranks them by revenue x probability.
 WITH
 customers AS (
@@ -20,6 +20,6 @@ lines AS (
 )
 SELECT
     c.customer_key, c.customer_id, c.display_name, c.country, c.segment_id, c.segment,
-    c.churn_probability, c.risk_band, coalesce(l.revenue, 0) AS revenue
+    c.churn_probability, c.risk_band, round(coalesce(l.revenue, 0), 2) AS revenue
 FROM customers c
 JOIN lines l ON l.customer_key = c.customer_key;

@@ -3,7 +3,8 @@
 -- (quantity > 0 on a non-cancellation invoice), purchase lines, units returned (minus the
 -- quantity of return lines), return rate (units returned / units bought), lines on
 -- cancellation invoices and the cancellation rate (cancellation lines / (purchase lines +
--- cancellation lines)). Most revenue first; the page ranks them.
+-- cancellation lines)). Revenue is rounded to the penny, so that rankings do not depend on the
+-- order a parallel sum adds up. Most revenue first; the page ranks them.
 WITH
 customers AS (
     SELECT c.customer_key
@@ -20,7 +21,7 @@ lines AS (
 per_product AS (
     SELECT
         product_key,
-        coalesce(sum(amount) FILTER (WHERE is_purchase), 0)                       AS revenue,
+        round(coalesce(sum(amount) FILTER (WHERE is_purchase), 0), 2)             AS revenue,
         CAST(coalesce(sum(quantity) FILTER (WHERE is_purchase), 0) AS BIGINT)     AS quantity,
         count(*) FILTER (WHERE is_purchase)                                       AS purchase_lines,
         CAST(coalesce(-sum(quantity) FILTER (WHERE quantity < 0), 0) AS BIGINT)   AS returned,

@@ -1,0 +1,548 @@
+"""Segmentation model: how k was chosen, what the segments look like, and their names.
+
+The elbow (SSE) and silhouette curves of the latest run's k sweep with the chosen k marked;
+the customers on the first two principal components, coloured by segment (a stable sample of
+at most :data:`segmenta.dashboard.data.PROJECTION_POINTS` covered customers, so the global
+slicers apply); a heatmap of each segment's standardised profile; and the segments' names and
+descriptions in a table where an analyst renames a segment inline (double-click the name).
+
+A rename is the dashboard's one narrow write path: :func:`segmenta.models.labels.rename_segment`
+validates the label, stores it in the warehouse as a new version (with who and when) and the
+app's reader switches to that version (the renaming request re-pins itself to it), so every
+page shows the new name at once. The role is
+checked in the callback, not only in the layout.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import polars as pl
+from dash import Input, Output, State, dcc, html, no_update
+
+from segmenta.dashboard import data, ids, security, state
+from segmenta.dashboard.components import chart_card, current_filters, page_header, section_card
+from segmenta.dashboard.filters import Filters
+from segmenta.dashboard.theme import (
+    ACCENT,
+    Figure,
+    color_of,
+    empty_figure,
+    figure,
+    fmt_float,
+    fmt_int,
+    segment_colors,
+)
+from segmenta.models.features import feature_label
+from segmenta.models.labels import MAX_LABEL_LENGTH, SegmentLabelError, rename_segment
+from segmenta.warehouse.connection import WarehouseBusyError
+
+PATH = "/model"
+NAME = "Segmentation model"
+TITLE = "Segmentation model · Segmenta"
+ORDER = 6
+
+#: Diverging colour scale for standardised values (below average blue, above average red).
+DIVERGING: list[list[Any]] = [
+    [0.0, "#2166AC"],
+    [0.25, "#92C5DE"],
+    [0.5, "#F7F7F7"],
+    [0.75, "#F4A582"],
+    [1.0, "#B2182B"],
+]
+
+
+def segment_columns(editable: bool) -> list[dict[str, Any]]:
+    name_column: dict[str, Any] = {
+        "field": "segment",
+        "headerName": "Name" + (" (double-click to rename)" if editable else ""),
+        "minWidth": 200,
+        "pinned": "left",
+        "editable": editable,
+        "cellStyle": {
+            "function": "({borderLeft: '8px solid ' + params.data.color, fontWeight: 600})"
+        },
+    }
+    if editable:
+        name_column["cellEditorParams"] = {"maxLength": MAX_LABEL_LENGTH}
+    return [
+        {"field": "segment_id", "headerName": "#", "maxWidth": 60, "type": "rightAligned"},
+        name_column,
+        {"field": "description", "headerName": "What sets it apart", "minWidth": 280, "flex": 3},
+        {
+            "field": "n_customers",
+            "headerName": "Customers (run)",
+            "type": "rightAligned",
+            "valueFormatter": {"function": "d3.format(',')(params.value)"},
+        },
+        {
+            "field": "covered",
+            "headerName": "Covered by the filter",
+            "type": "rightAligned",
+            "valueFormatter": {"function": "d3.format(',')(params.value)"},
+        },
+        {"field": "generated_name", "headerName": "Generated name", "minWidth": 150},
+        {
+            "field": "renamed",
+            "headerName": "Renamed by, when (UTC)",
+            "minWidth": 190,
+            "tooltipField": "renamed",
+        },
+    ]
+
+
+def layout(**_query: object) -> html.Div:
+    analyst = security.is_analyst()
+    rename_note = (
+        f"Double-click a name to rename the segment (1-{MAX_LABEL_LENGTH} characters, unique "
+        "in the run, Enter to save). The name is stored in the warehouse with who renamed it "
+        "and when, and every page uses it."
+        if analyst
+        else "Segment names: renaming is for analysts only."
+    )
+    return html.Div(
+        [
+            page_header(
+                "Segmentation model",
+                "How the latest model run chose its number of segments, what each segment looks "
+                "like, and what the segments are called.",
+            ),
+            html.Div(id=ids.MODEL_SUMMARY, className="mb-3 small"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        chart_card("Elbow: within-cluster SSE by k", ids.MODEL_ELBOW, 300),
+                        lg=6,
+                        className="mb-3",
+                    ),
+                    dbc.Col(
+                        chart_card("Silhouette by k", ids.MODEL_SILHOUETTE, 300),
+                        lg=6,
+                        className="mb-3",
+                    ),
+                ],
+                className="g-3",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        section_card(
+                            "Customers on the first two principal components",
+                            [
+                                html.Div(id=ids.MODEL_SCATTER_NOTE, className="small text-muted"),
+                                dcc.Graph(
+                                    id=ids.MODEL_SCATTER,
+                                    config={"displaylogo": False, "displayModeBar": "hover"},
+                                    style={"height": "420px"},
+                                    figure={"data": [], "layout": {"height": 420}},
+                                ),
+                            ],
+                        ),
+                        lg=7,
+                        className="mb-3",
+                    ),
+                    dbc.Col(
+                        chart_card("Segment profiles (standardised means)", ids.MODEL_HEATMAP, 440),
+                        lg=5,
+                        className="mb-3",
+                    ),
+                ],
+                className="g-3",
+            ),
+            section_card(
+                "Segments",
+                [
+                    html.P(
+                        rename_note,
+                        className="small mb-1" + ("" if analyst else " text-muted analysts-only"),
+                    ),
+                    html.Div(id=ids.MODEL_RENAME_STATUS),
+                    dag.AgGrid(
+                        id=ids.MODEL_SEGMENTS,
+                        columnDefs=segment_columns(analyst),
+                        rowData=[],
+                        defaultColDef={
+                            "resizable": True,
+                            "minWidth": 90,
+                            "flex": 1,
+                            "wrapText": True,
+                            "autoHeight": True,
+                            "wrapHeaderText": True,
+                            "autoHeaderHeight": True,
+                        },
+                        dashGridOptions={
+                            "domLayout": "autoHeight",
+                            "animateRows": False,
+                            "singleClickEdit": False,
+                            "stopEditingWhenCellsLoseFocus": True,
+                            "tooltipShowDelay": 300,
+                        },
+                        getRowId="params.data.segment_id.toString()",
+                        style={"height": None},
+                    ),
+                    dcc.Store(id=ids.MODEL_RENAMED, data=0),
+                ],
+            ),
+        ]
+    )
+
+
+# -- figures ---------------------------------------------------------------------------------------
+def _sweep_figure(sweep: pl.DataFrame, column: str, title: str, fmt: str) -> Figure:
+    if sweep.is_empty():
+        return empty_figure("No k sweep in this run")
+    chosen = sweep.filter(pl.col("chosen"))
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "x": sweep["k"].to_list(),
+            "y": sweep[column].to_list(),
+            "name": title,
+            "line": {"color": ACCENT, "width": 2},
+            "marker": {"size": 7},
+            "hovertemplate": "k = %{x}<br>" + title + " %{y:" + fmt + "}<extra></extra>",
+        }
+    ]
+    annotations = []
+    if chosen.height:
+        k, value = chosen.row(0, named=True)["k"], chosen.row(0, named=True)[column]
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [k],
+                "y": [value],
+                "name": "chosen k",
+                "marker": {"size": 16, "color": "#D55E00", "symbol": "star"},
+                "hovertemplate": "chosen k = %{x}<br>" + title + " %{y:" + fmt + "}<extra></extra>",
+            }
+        )
+        annotations.append(
+            {
+                "x": k,
+                "y": value,
+                "text": f"chosen k = {k}",
+                "showarrow": True,
+                "arrowhead": 0,
+                "ax": 30,
+                "ay": -30,
+                "font": {"color": "#D55E00"},
+            }
+        )
+    return figure(
+        traces,
+        margin={"l": 8, "r": 16, "t": 8, "b": 8},
+        xaxis={"title": {"text": "Number of segments k"}, "dtick": 1},
+        yaxis={"title": {"text": title}, "tickformat": fmt},
+        showlegend=False,
+        annotations=annotations,
+    )
+
+
+def elbow_figure(sweep: pl.DataFrame) -> Figure:
+    return _sweep_figure(sweep, "sse", "SSE", ",.0f")
+
+
+def silhouette_figure(sweep: pl.DataFrame) -> Figure:
+    return _sweep_figure(sweep, "silhouette", "Silhouette", ".3f")
+
+
+def scatter_figure(sample: pl.DataFrame, colors: dict[str, str], segments: list[str]) -> Figure:
+    if sample.is_empty():
+        return empty_figure("No customer under the current filter")
+    traces = []
+    for segment in segments:
+        rows = sample.filter(pl.col("segment") == segment)
+        if rows.is_empty():
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": segment,
+                "x": rows["pc1"].to_list(),
+                "y": rows["pc2"].to_list(),
+                "marker": {"size": 5, "color": color_of(colors, segment), "opacity": 0.7},
+                "customdata": rows.select("display_name", "churn_probability").rows(),
+                "hovertemplate": f"<b>%{{customdata[0]}}</b><br>{segment}"
+                "<br>PC1 %{x:.2f}, PC2 %{y:.2f}<br>churn %{customdata[1]:.0%}<extra></extra>",
+            }
+        )
+    return figure(
+        traces,
+        margin={"l": 8, "r": 16, "t": 8, "b": 8},
+        xaxis={"title": {"text": "Principal component 1"}, "zeroline": False},
+        yaxis={"title": {"text": "Principal component 2"}, "zeroline": False},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0, "itemsizing": "constant"},
+    )
+
+
+def parse_profile(text: object) -> dict[str, float]:
+    try:
+        parsed = json.loads(text) if isinstance(text, str) else {}
+    except ValueError:
+        return {}
+    if not isinstance(parsed, dict):
+        return {}
+    return {k: float(v) for k, v in parsed.items() if isinstance(v, int | float)}
+
+
+def wrap_label(text: str, width: int = 14) -> str:
+    """An axis label broken into lines of about ``width`` characters (plotly's <br>)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def heatmap_figure(profiles: pl.DataFrame) -> Figure:
+    if profiles.is_empty():
+        return empty_figure("No segments in this run")
+    parsed = [parse_profile(p) for p in profiles["profile"].to_list()]
+    columns = list(dict.fromkeys(k for p in parsed for k in p))
+    if not columns:
+        return empty_figure("No segment profiles in this run")
+    z = [[p.get(c) for c in columns] for p in parsed]
+    bound = max((abs(v) for row in z for v in row if v is not None), default=1.0) or 1.0
+    names = profiles["segment"].to_list()
+    labels = [wrap_label(feature_label(c)) for c in columns]
+    trace = {
+        "type": "heatmap",
+        "z": z,
+        "x": labels,
+        "y": names,
+        "zmin": -bound,
+        "zmax": bound,
+        "zmid": 0,
+        "colorscale": DIVERGING,
+        "text": [[("\u2013" if v is None else f"{v:+.2f}") for v in row] for row in z],
+        "texttemplate": "%{text}",
+        "textfont": {"size": 12},
+        "xgap": 2,
+        "ygap": 2,
+        "colorbar": {"title": {"text": "sd", "side": "top"}, "thickness": 12},
+        "customdata": [[feature_label(c) for c in columns] for _ in names],
+        "hovertemplate": "<b>%{y}</b><br>%{customdata}: %{z:+.2f} standard deviations from the "
+        "average customer<extra></extra>",
+    }
+    return figure(
+        [trace],
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        xaxis={"side": "bottom", "automargin": True, "tickangle": 0 if len(columns) <= 4 else -30},
+        yaxis={"autorange": "reversed", "automargin": True},
+    )
+
+
+def segment_rows(
+    profiles: pl.DataFrame, coverage: pl.DataFrame, colors: dict[str, str]
+) -> list[dict[str, Any]]:
+    covered = (
+        dict(coverage.select("segment_id", "customers").iter_rows()) if coverage.height else {}
+    )
+    rows = []
+    for row in profiles.iter_rows(named=True):
+        when = row["renamed_at"]
+        when_text = when.strftime("%Y-%m-%d %H:%M") if isinstance(when, datetime) else ""
+        rows.append(
+            {
+                "run_id": row["run_id"],
+                "segment_id": row["segment_id"],
+                "segment": row["segment"],
+                "generated_name": row["generated_name"],
+                "description": row["description"],
+                "n_customers": row["n_customers"],
+                "covered": int(covered.get(row["segment_id"], 0)),
+                "renamed": f"{row['renamed_by']}, {when_text}" if row["is_renamed"] else "",
+                "color": color_of(colors, row["segment"]),
+            }
+        )
+    return rows
+
+
+def summary_text(run: dict[str, Any] | None) -> Any:
+    if run is None:
+        return dbc.Alert(
+            "No model run yet: run `segmenta model` on this warehouse.", color="warning"
+        )
+    p, m = run["parameters"], run["metrics"]
+    columns = ", ".join(feature_label(c) for c in p.get("features") or [])
+    bits = [
+        html.Strong(f"Run {run['run_id']}"),
+        f" ({run['kind']}, as of {run['as_of_date']}): {p.get('algorithm', '?')}, "
+        f"k = {p.get('k_fitted', m.get('n_segments', '?'))}",
+    ]
+    if p.get("k_reason"):
+        bits.append(f" ({p['k_reason']})")
+    bits.append(
+        f"; silhouette {fmt_float(m.get('silhouette'), 3)} on "
+        f"{fmt_int(m.get('silhouette_rows'))} customers"
+    )
+    if columns:
+        bits.append(f"; model columns: {columns}")
+    return html.P(bits, className="mb-0")
+
+
+def model_outputs(store: object) -> tuple[Any, ...]:
+    """Summary, elbow, silhouette, scatter (+ note), heatmap and the segment rows."""
+    filters, options = current_filters(store)
+    reader = state.reader()
+    colors = segment_colors(options.segments)
+    run = data.model_run_info(reader)
+    sweep = data.k_sweep(reader)
+    profiles = data.segment_profiles(reader)
+    sample = data.projection_sample(reader, filters)
+    coverage = data.segment_coverage(reader, filters)
+    n_covered = int(sample["n_covered"][0]) if sample.height else 0
+    note = (
+        f"A fixed sample of {fmt_int(sample.height)} of the {fmt_int(n_covered)} covered customers."
+        if n_covered > sample.height
+        else f"All {fmt_int(n_covered)} covered customers."
+    )
+    shown = profiles
+    if filters.segments:
+        shown = profiles.filter(pl.col("segment").is_in(list(filters.segments)))
+    return (
+        summary_text(run),
+        elbow_figure(sweep),
+        silhouette_figure(sweep),
+        scatter_figure(sample, colors, list(options.segments)),
+        note,
+        heatmap_figure(shown),
+        segment_rows(profiles, coverage, colors),
+    )
+
+
+# -- renames -------------------------------------------------------------------------------------------
+def _segment_option(name: str, color: str) -> dict[str, Any]:
+    """An option of the shell's segment slicer (the same shape as the shell builds)."""
+    return {
+        "label": html.Span(
+            [html.Span(className="segment-dot me-2", style={"backgroundColor": color}), name]
+        ),
+        "value": name,
+        "search": name,
+    }
+
+
+def rename_edit(event: object) -> tuple[int, int, str] | None:
+    """(run_id, segment_id, new name) of a grid cellValueChanged event on the name, if valid."""
+    if isinstance(event, list):
+        event = event[-1] if event else None
+    if not isinstance(event, dict) or event.get("colId") != "segment":
+        return None
+    row = event.get("data")
+    # dash-ag-grid documents ``newValue``; the event the browser sends carries ``value``
+    new = event.get("newValue", event.get("value"))
+    if not isinstance(row, dict) or not isinstance(new, str):
+        return None
+    run_id, segment_id = row.get("run_id"), row.get("segment_id")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (run_id, segment_id)):
+        return None
+    return int(run_id), int(segment_id), new  # type: ignore[arg-type]
+
+
+def _status(message: str, color: str) -> dbc.Alert:
+    return dbc.Alert(
+        message, color=color, dismissable=True, className="py-2 small mb-2", id="model-rename-alert"
+    )
+
+
+def rename_outputs(event: object, store: object, bump: object) -> tuple[Any, ...]:
+    """Apply a rename from the grid: (status, redraw counter, slicer options, URL search)."""
+    counter = (bump if isinstance(bump, int) else 0) + 1
+    if event is None:
+        raise dash.exceptions.PreventUpdate
+    if not security.is_analyst():
+        return (
+            _status("Renaming segments is for analysts only; nothing was changed.", "warning"),
+            counter,
+            no_update,
+            no_update,
+        )
+    edit = rename_edit(event)
+    if edit is None:  # the grid's first render (no event), or nothing this page sends
+        raise dash.exceptions.PreventUpdate
+    run_id, segment_id, label = edit
+    reader = state.reader()
+    filters, options = current_filters(store)  # parsed with the names before the rename
+    before = {sid: name for name, sid in options.segments.items()}
+    old_name = before.get(segment_id)
+    if old_name is not None and label.strip() == old_name:
+        return no_update, counter, no_update, no_update
+    user = security.current_user().name
+    try:
+        rename_segment(state.current().settings.warehouse, run_id, segment_id, label, user)
+    except SegmentLabelError as exc:
+        return _status(f"Not renamed: {exc}.", "danger"), counter, no_update, no_update
+    except WarehouseBusyError:
+        return (
+            _status("Not renamed: the warehouse is being written; try again shortly.", "warning"),
+            counter,
+            no_update,
+            no_update,
+        )
+    # This request is pinned to the version it started on (state.attach); it wrote the next
+    # one, so it moves to it: the slicer options and the redraw must show the new name.
+    reader.unpin()
+    reader.pin()
+    after = data.filter_options(reader)
+    new_name = next((n for n, sid in after.segments.items() if sid == segment_id), label.strip())
+    colors = segment_colors(after.segments)
+    slicer = [_segment_option(n, c) for n, c in colors.items()]
+    url = no_update
+    if old_name is not None and old_name in filters.segments:
+        kept = tuple(new_name if s == old_name else s for s in filters.segments)
+        url = Filters(
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+            countries=filters.countries,
+            segments=kept,
+            risk_bands=filters.risk_bands,
+        ).to_query()
+    message = (
+        f"Segment {segment_id} is now called \u201c{new_name}\u201d"
+        + (f" (was \u201c{old_name}\u201d)" if old_name else "")
+        + f"; saved by {user}."
+    )
+    return _status(message, "success"), counter, slicer, url
+
+
+# -- callbacks -------------------------------------------------------------------------------------
+def register_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output(ids.MODEL_SUMMARY, "children"),
+        Output(ids.MODEL_ELBOW, "figure"),
+        Output(ids.MODEL_SILHOUETTE, "figure"),
+        Output(ids.MODEL_SCATTER, "figure"),
+        Output(ids.MODEL_SCATTER_NOTE, "children"),
+        Output(ids.MODEL_HEATMAP, "figure"),
+        Output(ids.MODEL_SEGMENTS, "rowData"),
+        Input(ids.FILTER_STORE, "data"),
+        Input(ids.MODEL_RENAMED, "data"),
+    )
+    def update_model(store: object, _renamed: object) -> tuple[Any, ...]:
+        if store is None:
+            raise dash.exceptions.PreventUpdate
+        return model_outputs(store)
+
+    @app.callback(
+        Output(ids.MODEL_RENAME_STATUS, "children"),
+        Output(ids.MODEL_RENAMED, "data"),
+        Output(ids.FILTER_SEGMENT, "options"),
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.MODEL_SEGMENTS, "cellValueChanged"),
+        State(ids.FILTER_STORE, "data"),
+        State(ids.MODEL_RENAMED, "data"),
+        prevent_initial_call=True,
+    )
+    def rename(event: object, store: object, bump: object) -> tuple[Any, ...]:
+        return rename_outputs(event, store, bump)
