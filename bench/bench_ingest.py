@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from measure import measure, write_report  # noqa: E402
+from measure import measure, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,7 +28,10 @@ def scaled_file(shared: Path, scale: int, workdir: Path) -> Path:
         return src
     dst = workdir / f"retail_x{scale}.parquet"
     if not dst.exists():
-        subprocess.run([sys.executable, str(shared / "bench" / "scale_up.py"), str(src), str(scale), str(dst)], check=True)
+        subprocess.run(
+            [sys.executable, str(shared / "bench" / "scale_up.py"), str(src), str(scale), str(dst)],
+            check=True,
+        )
     return dst
 
 
@@ -38,7 +41,9 @@ def best(label: str, repeat: int, run) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
     parser.add_argument("--repeat", type=int, default=3)
@@ -50,26 +55,45 @@ def main() -> None:
     for scale in args.scales:
         src = scaled_file(args.shared, scale, args.workdir)
 
-        def ours() -> object:
+        def ours(scale: int = scale, src: Path = src) -> object:
             wh = args.workdir / f"ours_x{scale}.duckdb"
             for p in args.workdir.glob(f"*ours_x{scale}.duckdb*"):
                 p.unlink()
-            return measure("segmenta ingest", ["segmenta", "ingest", str(src), "--warehouse", str(wh)], module="segmenta")
+            return measure(
+                "segmenta ingest",
+                ["segmenta", "ingest", str(src), "--warehouse", str(wh)],
+                module="segmenta",
+            )
 
-        def peer() -> object:
+        def peer(scale: int = scale, src: Path = src) -> object:
             dst = args.workdir / f"peer_x{scale}.duckdb"
             dst.unlink(missing_ok=True)
-            return measure("pandas peer", [str(args.shared / "bench" / "pandas_peer.py"), str(src), str(dst)])
+            return measure(
+                "pandas peer", [str(args.shared / "bench" / "pandas_peer.py"), str(src), str(dst)]
+            )
 
         o_s, o_mb = best("ours", args.repeat, ours)
         p_s, p_mb = best("peer", args.repeat, peer)
-        rows.append({
-            "scale": f"{scale}x", "lines": "541,909" if scale == 1 else f"{541_909 * scale:,}",
-            "segmenta_s": o_s, "segmenta_peak_mb": o_mb, "peer_s": p_s, "peer_peak_mb": p_mb,
-            "speedup": p_s / o_s, "memory_ratio": o_mb / p_mb,
-        })
+        rows.append(
+            {
+                "scale": f"{scale}x",
+                "lines": "541,909" if scale == 1 else f"{541_909 * scale:,}",
+                "segmenta_s": o_s,
+                "segmenta_peak_mb": o_mb,
+                "peer_s": p_s,
+                "peer_peak_mb": p_mb,
+                "speedup": p_s / o_s,
+                "memory_ratio": o_mb / p_mb,
+            }
+        )
         print(rows[-1], flush=True)
-    print(write_report(rows, args.out, "Ingest: segmenta vs the pandas peer (best of %d, fresh process each)" % args.repeat))
+    print(
+        write_report(
+            rows,
+            args.out,
+            f"Ingest: segmenta vs the pandas peer (best of {args.repeat}, fresh process each)",
+        )
+    )
     shutil.rmtree(args.workdir / "tmp", ignore_errors=True)
 
 

@@ -28,8 +28,24 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ("/", "/customers", "/map", "/demographics", "/products", "/churn", "/model", "/score", "/sql")
-FILTERS = ("", "country=United+Kingdom", "risk=high", "start=2011-06-01&end=2011-12-09", "country=France&country=Germany")
+PAGES = (
+    "/",
+    "/customers",
+    "/map",
+    "/demographics",
+    "/products",
+    "/churn",
+    "/model",
+    "/score",
+    "/sql",
+)
+FILTERS = (
+    "",
+    "country=United+Kingdom",
+    "risk=high",
+    "start=2011-06-01&end=2011-12-09",
+    "country=France&country=Germany",
+)
 
 
 def free_port() -> int:
@@ -46,12 +62,23 @@ def store_callbacks(base: str) -> list[dict]:
         inputs = dep["inputs"]
         if len(inputs) == 1 and inputs[0]["id"] == "filter-store" and not dep.get("state"):
             parts = dep["output"].strip(".").split("...")
-            outputs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1].split("@")[0]} for p in parts]
-            out.append({"name": parts[0], "output": dep["output"], "outputs": outputs if len(outputs) > 1 else outputs[0]})
+            outputs = [
+                {"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1].split("@")[0]}
+                for p in parts
+            ]
+            out.append(
+                {
+                    "name": parts[0],
+                    "output": dep["output"],
+                    "outputs": outputs if len(outputs) > 1 else outputs[0],
+                }
+            )
     return out
 
 
-def user(base: str, callbacks: list[dict], deadline: float, seed: int, timings: dict, errors: list) -> None:
+def user(
+    base: str, callbacks: list[dict], deadline: float, seed: int, timings: dict, errors: list
+) -> None:
     rng = random.Random(seed)
     session = requests.Session()
     while time.monotonic() < deadline:
@@ -63,9 +90,13 @@ def user(base: str, callbacks: list[dict], deadline: float, seed: int, timings: 
         if r.status_code != 200:
             errors.append(f"GET {page} {r.status_code}")
         for cb in rng.sample(callbacks, k=min(3, len(callbacks))):
-            payload = {"output": cb["output"], "outputs": cb["outputs"],
-                       "inputs": [{"id": "filter-store", "property": "data", "value": store}],
-                       "state": [], "changedPropIds": ["filter-store.data"]}
+            payload = {
+                "output": cb["output"],
+                "outputs": cb["outputs"],
+                "inputs": [{"id": "filter-store", "property": "data", "value": store}],
+                "state": [],
+                "changedPropIds": ["filter-store.data"],
+            }
             t0 = time.perf_counter()
             r = session.post(f"{base}/_dash-update-component", json=payload, timeout=60)
             timings["callback " + cb["name"]].append(time.perf_counter() - t0)
@@ -80,7 +111,9 @@ def pct(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--warehouse", type=Path, required=True)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=300)
@@ -91,9 +124,23 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "SEGMENTA_WAREHOUSE": str(args.warehouse), "SEGMENTA_LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "segmenta.wsgi:server", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--threads", "8", "--timeout", "120"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "segmenta.wsgi:server",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            "8",
+            "--timeout",
+            "120",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         for _ in range(300):
@@ -106,8 +153,10 @@ def main() -> None:
         timings: dict[str, list[float]] = defaultdict(list)
         errors: list[str] = []
         deadline = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=user, args=(base, callbacks, deadline, i, timings, errors))
-                   for i in range(args.users)]
+        threads = [
+            threading.Thread(target=user, args=(base, callbacks, deadline, i, timings, errors))
+            for i in range(args.users)
+        ]
         t0 = time.monotonic()
         for t in threads:
             t.start()
@@ -118,20 +167,50 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(30)
-    rows = [{"what": k, "n": len(v), "p50_ms": pct(v, 0.5), "p95_ms": pct(v, 0.95), "max_ms": max(v) * 1000}
-            for k, v in sorted(timings.items())]
+    rows = [
+        {
+            "what": k,
+            "n": len(v),
+            "p50_ms": pct(v, 0.5),
+            "p95_ms": pct(v, 0.95),
+            "max_ms": max(v) * 1000,
+        }
+        for k, v in sorted(timings.items())
+    ]
     allv = [x for v in timings.values() for x in v]
-    summary = {"users": args.users, "seconds": round(elapsed, 1), "workers": args.workers,
-               "requests": len(allv), "errors": len(errors), "requests_per_s": round(len(allv) / elapsed, 1),
-               "p50_ms": round(pct(allv, 0.5), 1), "p95_ms": round(pct(allv, 0.95), 1),
-               "callback_p95_ms": round(pct([x for k, v in timings.items() if k.startswith("callback") for x in v], 0.95), 1),
-               "first_errors": errors[:10], "mean_ms": round(statistics.mean(allv) * 1000, 1)}
+    summary = {
+        "users": args.users,
+        "seconds": round(elapsed, 1),
+        "workers": args.workers,
+        "requests": len(allv),
+        "errors": len(errors),
+        "requests_per_s": round(len(allv) / elapsed, 1),
+        "p50_ms": round(pct(allv, 0.5), 1),
+        "p95_ms": round(pct(allv, 0.95), 1),
+        "callback_p95_ms": round(
+            pct([x for k, v in timings.items() if k.startswith("callback") for x in v], 0.95), 1
+        ),
+        "first_errors": errors[:10],
+        "mean_ms": round(statistics.mean(allv) * 1000, 1),
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.with_suffix(".json").write_text(json.dumps({"summary": summary, "rows": rows}, indent=2))
-    lines = [f"# Load test: {args.users} users, {elapsed:.0f} s, {args.workers} gunicorn workers", "",
-             "```", json.dumps(summary, indent=2), "```", "",
-             "| what | n | p50 ms | p95 ms | max ms |", "| --- | --- | --- | --- | --- |"]
-    lines += [f"| {r['what']} | {r['n']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['max_ms']:.0f} |" for r in rows]
+    args.out.with_suffix(".json").write_text(
+        json.dumps({"summary": summary, "rows": rows}, indent=2)
+    )
+    lines = [
+        f"# Load test: {args.users} users, {elapsed:.0f} s, {args.workers} gunicorn workers",
+        "",
+        "```",
+        json.dumps(summary, indent=2),
+        "```",
+        "",
+        "| what | n | p50 ms | p95 ms | max ms |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| {r['what']} | {r['n']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['max_ms']:.0f} |"
+        for r in rows
+    ]
     text = "\n".join(lines) + "\n"
     args.out.with_suffix(".md").write_text(text)
     print(text)

@@ -36,12 +36,18 @@ class Measurement:
     inner_seconds: float
 
 
-def measure(label: str, argv: list[str], module: str | None = None, env: dict[str, str] | None = None) -> Measurement:
+def measure(
+    label: str, argv: list[str], module: str | None = None, env: dict[str, str] | None = None
+) -> Measurement:
     """Run ``module`` (as ``python -m``) or the script ``argv[0]`` with ``argv`` in a child."""
     code = _CHILD.format(argv=argv, module=module, is_module=module is not None)
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
     )
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
@@ -60,7 +66,11 @@ def write_report(rows: list[dict], out: Path, title: str) -> str:
     keys = list(rows[0]) if rows else []
     md = [f"# {title}", "", "| " + " | ".join(keys) + " |", "|" + " --- |" * len(keys)]
     for r in rows:
-        md.append("| " + " | ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in r.values()) + " |")
+        md.append(
+            "| "
+            + " | ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in r.values())
+            + " |"
+        )
     text = "\n".join(md) + "\n"
     out.with_suffix(".md").write_text(text)
     return text

@@ -28,7 +28,7 @@ from pathlib import Path
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
-from measure import measure  # noqa: E402
+from measure import measure
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_LINES = 541_909
@@ -41,8 +41,11 @@ def scaled(shared: Path, scale: int, work: Path) -> Path:
         return src
     dst = work / f"retail_x{scale}.parquet"
     if not dst.exists():
-        subprocess.run([sys.executable, str(shared / "bench" / "scale_up.py"), str(src), str(scale), str(dst)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, str(shared / "bench" / "scale_up.py"), str(src), str(scale), str(dst)],
+            check=True,
+            capture_output=True,
+        )
     return dst
 
 
@@ -50,14 +53,20 @@ def new_month(shared: Path, work: Path) -> Path:
     """November 2011 of the real file as new invoices (new numbers and ids): ~1 month of lines."""
     dst = work / "new_month.parquet"
     if not dst.exists():
-        (pl.scan_parquet(shared / "data" / "online_retail.parquet")
-         .filter(pl.col("InvoiceDate").dt.month() == 11)
-         .with_columns(
-             (pl.col("InvoiceNo").str.extract(r"^([A-Za-z]*)", 1)
-              + (pl.col("InvoiceNo").str.extract(r"(\d+)$", 1).cast(pl.Int64) + 900_000_000).cast(pl.String)).alias("InvoiceNo"),
-             pl.col("InvoiceDate").dt.offset_by("1mo"),
-         )
-         .sink_parquet(dst))
+        (
+            pl.scan_parquet(shared / "data" / "online_retail.parquet")
+            .filter(pl.col("InvoiceDate").dt.month() == 11)
+            .with_columns(
+                (
+                    pl.col("InvoiceNo").str.extract(r"^([A-Za-z]*)", 1)
+                    + (
+                        pl.col("InvoiceNo").str.extract(r"(\d+)$", 1).cast(pl.Int64) + 900_000_000
+                    ).cast(pl.String)
+                ).alias("InvoiceNo"),
+                pl.col("InvoiceDate").dt.offset_by("1mo"),
+            )
+            .sink_parquet(dst)
+        )
     return dst
 
 
@@ -76,7 +85,9 @@ def segmenta(label: str, *args: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--work", type=Path, default=Path("/tmp/segmenta-bench"))
@@ -96,56 +107,159 @@ def main() -> None:
         print(rows[-1], flush=True)
         if scale <= 10:
             dst = fresh(args.work / f"peer_x{scale}.duckdb")
-            m = measure("pandas peer", [str(args.shared / "bench" / "pandas_peer.py"), str(src), str(dst)])
+            m = measure(
+                "pandas peer", [str(args.shared / "bench" / "pandas_peer.py"), str(src), str(dst)]
+            )
             peer[scale] = {"seconds": m.seconds, "peak_rss_mb": m.peak_rss_mb}
-            rows.append({"step": f"pandas peer {scale}x", "seconds": round(m.seconds, 2),
-                         "peak_rss_mb": round(m.peak_rss_mb), "scale": scale, "lines": REAL_LINES * scale})
+            rows.append(
+                {
+                    "step": f"pandas peer {scale}x",
+                    "seconds": round(m.seconds, 2),
+                    "peak_rss_mb": round(m.peak_rss_mb),
+                    "scale": scale,
+                    "lines": REAL_LINES * scale,
+                }
+            )
         elif 1 in peer and 10 in peer:
-            proj = {k: peer[1][k] + (peer[10][k] - peer[1][k]) / 9 * (scale - 1) for k in ("seconds", "peak_rss_mb")}
-            rows.append({"step": f"pandas peer {scale}x (projected)", "seconds": round(proj["seconds"], 1),
-                         "peak_rss_mb": round(proj["peak_rss_mb"]), "scale": scale, "lines": REAL_LINES * scale})
+            proj = {
+                k: peer[1][k] + (peer[10][k] - peer[1][k]) / 9 * (scale - 1)
+                for k in ("seconds", "peak_rss_mb")
+            }
+            rows.append(
+                {
+                    "step": f"pandas peer {scale}x (projected)",
+                    "seconds": round(proj["seconds"], 1),
+                    "peak_rss_mb": round(proj["peak_rss_mb"]),
+                    "scale": scale,
+                    "lines": REAL_LINES * scale,
+                }
+            )
         print(rows[-1], flush=True)
         gen_dir = args.work / f"gen_x{scale}"
         customers = REAL_LINES * scale // LINES_PER_DEMO_CUSTOMER
         try:
             if not (gen_dir / "invoices.parquet").exists():
-                segmenta(f"generate {scale}x", "generate", "--customers", str(customers), "--out", str(gen_dir), "--format", "parquet")
+                segmenta(
+                    f"generate {scale}x",
+                    "generate",
+                    "--customers",
+                    str(customers),
+                    "--out",
+                    str(gen_dir),
+                    "--format",
+                    "parquet",
+                )
             gwh = fresh(args.work / f"gen_x{scale}.duckdb")
-            r = segmenta(f"ingest {scale}x generated", "ingest", str(gen_dir / "invoices.parquet"), "--warehouse", str(gwh))
-            rows.append({**r, "scale": scale, "lines": pl.scan_parquet(gen_dir / "invoices.parquet").select(pl.len()).collect().item()})
+            r = segmenta(
+                f"ingest {scale}x generated",
+                "ingest",
+                str(gen_dir / "invoices.parquet"),
+                "--warehouse",
+                str(gwh),
+            )
+            rows.append(
+                {
+                    **r,
+                    "scale": scale,
+                    "lines": pl.scan_parquet(gen_dir / "invoices.parquet")
+                    .select(pl.len())
+                    .collect()
+                    .item(),
+                }
+            )
         except RuntimeError as exc:
-            rows.append({"step": f"ingest {scale}x generated", "seconds": None, "peak_rss_mb": None, "scale": scale,
-                         "note": str(exc).splitlines()[-1][:200]})
+            rows.append(
+                {
+                    "step": f"ingest {scale}x generated",
+                    "seconds": None,
+                    "peak_rss_mb": None,
+                    "scale": scale,
+                    "note": str(exc).splitlines()[-1][:200],
+                }
+            )
         print(rows[-1], flush=True)
         r = segmenta(f"model {scale}x", "model", "--warehouse", str(wh))
-        customers_n = subprocess.run([sys.executable, "-m", "segmenta", "sql", "SELECT count(*) FROM customer_360", "--format", "csv",
-                                      "--warehouse", str(wh)], capture_output=True, text=True, check=True).stdout.split()[-1]
+        customers_n = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "segmenta",
+                "sql",
+                "SELECT count(*) FROM customer_360",
+                "--format",
+                "csv",
+                "--warehouse",
+                str(wh),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[-1]
         rows.append({**r, "scale": scale, "customers": int(customers_n)})
         print(rows[-1], flush=True)
-        out = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_dashboard.py"), "--warehouse", str(wh),
-                              "--repeat", str(args.callback_repeat), "--label", f"{scale}x"],
-                             capture_output=True, text=True, check=False)
+        out = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "bench_dashboard.py"),
+                "--warehouse",
+                str(wh),
+                "--repeat",
+                str(args.callback_repeat),
+                "--label",
+                f"{scale}x",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         dashboards[f"{scale}x"] = out.stdout.strip() or out.stderr.strip()[-2000:]
     largest = max(args.scales)
     wh = args.work / f"x{largest}.duckdb"
     month = new_month(args.shared, args.work)
     month_lines = pl.scan_parquet(month).select(pl.len()).collect().item()
-    r = segmenta(f"incremental: one month ({month_lines:,} lines) into {largest}x", "ingest", str(month), "--warehouse", str(wh))
+    r = segmenta(
+        f"incremental: one month ({month_lines:,} lines) into {largest}x",
+        "ingest",
+        str(month),
+        "--warehouse",
+        str(wh),
+    )
     rows.append({**r, "scale": largest, "lines": month_lines})
     print(rows[-1], flush=True)
     fresh_month = fresh(args.work / "month_only.duckdb")
-    r = segmenta("the same month into an empty warehouse", "ingest", str(month), "--warehouse", str(fresh_month))
+    r = segmenta(
+        "the same month into an empty warehouse",
+        "ingest",
+        str(month),
+        "--warehouse",
+        str(fresh_month),
+    )
     rows.append({**r, "scale": 0, "lines": month_lines})
     machine = f"{platform.machine()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, Python {platform.python_version()}"
-    report = {"machine": machine, "minutes": round((time.time() - started) / 60, 1), "steps": rows, "dashboard": dashboards}
+    report = {
+        "machine": machine,
+        "minutes": round((time.time() - started) / 60, 1),
+        "steps": rows,
+        "dashboard": dashboards,
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(report, indent=2))
-    md = [f"# Segmenta benchmark ({machine}; {report['minutes']} min)", "",
-          "| step | lines / customers | seconds | peak RSS (MB) | note |", "| --- | ---: | ---: | ---: | --- |"]
+    md = [
+        f"# Segmenta benchmark ({machine}; {report['minutes']} min)",
+        "",
+        "| step | lines / customers | seconds | peak RSS (MB) | note |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
     for r in rows:
-        size = f"{r['lines']:,}" if r.get("lines") else (f"{r['customers']:,} customers" if r.get("customers") else "")
-        md.append(f"| {r['step']} | {size} | {r.get('seconds')} | {r.get('peak_rss_mb')} | {r.get('note', '')} |")
-    for label, text in dashboards.items():
+        size = (
+            f"{r['lines']:,}"
+            if r.get("lines")
+            else (f"{r['customers']:,} customers" if r.get("customers") else "")
+        )
+        md.append(
+            f"| {r['step']} | {size} | {r.get('seconds')} | {r.get('peak_rss_mb')} | {r.get('note', '')} |"
+        )
+    for _label, text in dashboards.items():
         md += ["", text]
     args.out.with_suffix(".md").write_text("\n".join(md) + "\n")
     print("\n".join(md))

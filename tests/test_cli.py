@@ -28,7 +28,8 @@ def test_generate_ingest_status_sql(tmp_path: Path, capsys: pytest.CaptureFixtur
         == 0
     )
     text = capsys.readouterr().out
-    assert "rows in" in text and "loaded" in text
+    assert "rows in" in text
+    assert "loaded" in text
     assert main(["status", "--warehouse", str(wh)]) == 0
     status = capsys.readouterr().out
     assert "customers: 200 known" in status
@@ -64,7 +65,8 @@ def test_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture
         == 2
     )
     err = capsys.readouterr().err
-    assert err.startswith("segmenta ingest: error:") and "missing.csv: no such file" in err
+    assert err.startswith("segmenta ingest: error:")
+    assert "missing.csv: no such file" in err
     assert main(["status", "--warehouse", str(tmp_path / "none.duckdb")]) == 2
     assert "no warehouse here yet" in capsys.readouterr().err
     assert main(["model", "--k", "many", "--warehouse", str(tmp_path / "none.duckdb")]) == 2

@@ -13,9 +13,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_schema_doc_matches_the_sql_files() -> None:
     out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "schema_doc.py")], capture_output=True, text=True, check=True
+        [sys.executable, str(ROOT / "scripts" / "schema_doc.py")],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
-    assert out == (ROOT / "docs" / "schema.md").read_text(), "run: python scripts/schema_doc.py > docs/schema.md"
+    assert out == (ROOT / "docs" / "schema.md").read_text(), (
+        "run: python scripts/schema_doc.py > docs/schema.md"
+    )
 
 
 def test_readme_lists_the_cleaning_rules() -> None:
@@ -25,6 +30,8 @@ def test_readme_lists_the_cleaning_rules() -> None:
 def test_readme_test_command_is_what_ci_runs() -> None:
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
-    command = 'python3 -m venv .venv && .venv/bin/pip install -e ".[test]" && .venv/bin/python -m pytest'
+    command = (
+        'python3 -m venv .venv && .venv/bin/pip install -e ".[test]" && .venv/bin/python -m pytest'
+    )
     assert command in readme
     assert command in ci

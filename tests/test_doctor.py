@@ -61,12 +61,14 @@ def test_each_load_logs_one_json_line(tmp_path: Path, capsys: pytest.CaptureFixt
     lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
     loads = [x for x in lines if x["event"] == "load"]
     assert len(loads) == 1
-    assert (
-        loads[0]["rows_in"] == 1 and loads[0]["file"].endswith("b.csv") and loads[0]["seconds"] >= 0
-    )
+    assert loads[0]["rows_in"] == 1
+    assert loads[0]["file"].endswith("b.csv")
+    assert loads[0]["seconds"] >= 0
 
 
-def test_slow_queries_are_logged_without_parameters(wh: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_slow_queries_are_logged_without_parameters(
+    wh: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     from segmenta.warehouse import connection
 
     reader = connection.WarehouseReader(wh)
@@ -74,7 +76,9 @@ def test_slow_queries_are_logged_without_parameters(wh: Path, caplog: pytest.Log
     connection.SLOW_QUERY_MS = 0.0
     try:
         with caplog.at_level("WARNING", logger="segmenta.warehouse.connection"):
-            reader.query("SELECT count(*) AS n FROM fact_invoice_line WHERE quantity > ?", [123456789])
+            reader.query(
+                "SELECT count(*) AS n FROM fact_invoice_line WHERE quantity > ?", [123456789]
+            )
     finally:
         connection.SLOW_QUERY_MS = old
         reader.close()

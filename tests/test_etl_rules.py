@@ -149,14 +149,12 @@ def test_unparseable_values_name_the_column_and_value(tmp_path: Path) -> None:
         ",A,x,1,2010-12-01 09:00:00,1,1,UK",
         "6,A,x,1,2010-12-01 09:00:00,1,1,UK",
     ]
-    raw, r = clean(tmp_path, lines)
+    _raw, r = clean(tmp_path, lines)
     reasons = dict(zip(r.rejected["source_row"], r.rejected["reason"], strict=True))
     assert reasons[1] == "column 'Quantity': expected a whole number, got 'two'"
     assert "whole number" in reasons[2]
-    assert (
-        reasons[3].startswith("column 'InvoiceDate': expected a date like")
-        and "'yesterday'" in reasons[3]
-    )
+    assert reasons[3].startswith("column 'InvoiceDate': expected a date like")
+    assert "'yesterday'" in reasons[3]
     assert reasons[4] == "column 'UnitPrice': expected a finite number, got 'cheap'"
     assert reasons[5] == "column 'InvoiceNo': value missing"
     assert r.accepted["source_row"].to_list() == [6]
