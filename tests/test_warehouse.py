@@ -99,6 +99,7 @@ def test_killed_writer_leftovers_are_removed(small: Path) -> None:
 
 def test_failed_write_keeps_file(small: Path) -> None:
     before = small.read_bytes()
+
     def delete_then_fail() -> None:
         with write_transaction(small) as con:
             con.execute("DELETE FROM fact_invoice_line")
