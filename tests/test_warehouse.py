@@ -182,3 +182,28 @@ def test_pinned_thread_reads_one_version_across_a_swap(small: Path, tmp_path: Pa
         reader.unpin()
     assert reader.scalar("SELECT count(*) FROM fact_invoice_line") == 2
     assert reader.version != pinned_version
+
+
+def test_disk_full_while_copying_is_a_clear_error_and_changes_nothing(
+    small: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+
+    from segmenta.cli import main
+    from segmenta.warehouse import connection
+
+    before = small.resolve().read_bytes()
+    versions = sorted(p.name for p in small.parent.glob(".wh.duckdb.v*"))
+
+    def full_disk(src: object, dst: Path) -> None:
+        Path(dst).write_bytes(b"partial")  # a half-written copy, as a full disk leaves it
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(connection.shutil, "copyfile", full_disk)
+    src = write_csv(small.parent / "d.csv", csv_text(["4,DD,y,1,2010-12-02 08:00:00,1.5,8,UK"]))
+    assert main(["ingest", str(src), "--warehouse", str(small)]) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device" in err
+    assert "the warehouse is unchanged" in err
+    assert small.resolve().read_bytes() == before
+    assert sorted(p.name for p in small.parent.glob(".wh.duckdb.v*")) == versions

@@ -267,6 +267,7 @@ USER_ERRORS = frozenset(
         "segmenta.warehouse.analyst.QueryRefusedError",
         "segmenta.warehouse.connection.WarehouseMissingError",
         "segmenta.warehouse.connection.WarehouseBusyError",
+        "segmenta.warehouse.connection.WarehouseWriteError",
         "segmenta.models.errors.ModelInputError",
         "segmenta.models.scoring.ScoringInputError",
         "segmenta.models.artifacts.UnsafeArtifactError",

@@ -42,6 +42,10 @@ class WarehouseBusyError(RuntimeError):
     """Another process holds the writer lock."""
 
 
+class WarehouseWriteError(OSError):
+    """The new version could not be written (disk full, no permission); nothing changed."""
+
+
 def _lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
@@ -126,8 +130,6 @@ def write_transaction(
         )
         number = (versions[-1][0] + 1) if versions else 1
         new = _version_path(path, number)
-        if current is not None:
-            shutil.copyfile(current, new)
         spill = path.with_name(f".{path.name}.spill")
         config = {
             # row order inside a table carries no meaning (line_id does): parallel inserts
@@ -135,22 +137,32 @@ def write_transaction(
             "memory_limit": memory_limit or Settings.from_env().memory_limit,
             "temp_directory": str(spill),
         }
-        con = duckdb.connect(str(new), config=config)
+        con: duckdb.DuckDBPyConnection | None = None
         try:
+            try:
+                if current is not None:
+                    shutil.copyfile(current, new)
+                con = duckdb.connect(str(new), config=config)
+            except (OSError, duckdb.IOException) as exc:
+                raise _write_error(path, exc) from exc
             apply_schema(con)
             yield con
-            con.execute("CHECKPOINT")
-            con.close()
-            with new.open("rb+") as handle:
-                os.fsync(handle.fileno())
-            link = path.with_name(f".{path.name}.link-{os.getpid()}")
-            link.unlink(missing_ok=True)
-            link.symlink_to(new.name)
-            link.replace(path)
-            _fsync_dir(path.parent)
-        except BaseException:
-            with contextlib.suppress(Exception):
+            try:
+                con.execute("CHECKPOINT")
                 con.close()
+                with new.open("rb+") as handle:
+                    os.fsync(handle.fileno())
+                link = path.with_name(f".{path.name}.link-{os.getpid()}")
+                link.unlink(missing_ok=True)
+                link.symlink_to(new.name)
+                link.replace(path)
+                _fsync_dir(path.parent)
+            except (OSError, duckdb.IOException) as exc:
+                raise _write_error(path, exc) from exc
+        except BaseException:
+            if con is not None:
+                with contextlib.suppress(Exception):
+                    con.close()
             new.unlink(missing_ok=True)
             new.with_name(new.name + ".wal").unlink(missing_ok=True)
             shutil.rmtree(spill, ignore_errors=True)
@@ -160,6 +172,15 @@ def write_transaction(
             keep.add(current)
         _remove_old_versions(path, keep)
         shutil.rmtree(spill, ignore_errors=True)
+
+
+def _write_error(path: Path, exc: BaseException) -> WarehouseWriteError:
+    reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+    return WarehouseWriteError(
+        f"{path}: could not write the new warehouse version in {path.parent.resolve()} "
+        f"({reason}); the warehouse is unchanged. Free disk space or fix the folder's "
+        "permissions, then run the command again"
+    )
 
 
 #: every read-only connection in a process shares one database instance per file, so they
