@@ -66,3 +66,41 @@ def test_sigkill_during_ingest_keeps_a_complete_state(tmp_path: Path) -> None:
     assert report.results[0].skipped_reason is None or after != before
     assert len(list(tmp_path.glob(".wh.duckdb.v*"))) <= 2
     assert True in outcomes, "at least one kill landed before the swap"
+
+
+def test_sigkill_during_model_keeps_the_previous_run(tmp_path: Path) -> None:
+    data = write_demo_data(tmp_path / "a", n_customers=600, seed=3)
+    wh = tmp_path / "wh.duckdb"
+    ingest(wh, [data.invoices], customer_file=data.customers)
+
+    def runs() -> int:
+        con = duckdb.connect(str(wh), read_only=True)
+        try:
+            return con.execute("SELECT count(*) FROM model_run").fetchall()[0][0]
+        finally:
+            con.close()
+
+    rng = random.Random(11)
+    killed_before_swap = 0
+    for _ in range(3):
+        before = runs()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "segmenta", "model", "--warehouse", str(wh)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.5, 3.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        after = runs()  # opens: never a broken file
+        assert after in (before, before + 1)
+        killed_before_swap += after == before
+    assert killed_before_swap >= 1, "at least one kill landed mid-run"
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "segmenta", "model", "--warehouse", str(wh)],
+            capture_output=True,
+            check=False,
+        ).returncode
+        == 0
+    ), "the next run is not blocked by what the killed ones left"
