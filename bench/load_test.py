@@ -145,9 +145,9 @@ def main() -> None:
     try:
         for _ in range(300):
             try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                if requests.get(f"{base}/healthz", timeout=10).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.2)
         callbacks = store_callbacks(base)
         timings: dict[str, list[float]] = defaultdict(list)
