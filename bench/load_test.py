@@ -79,6 +79,15 @@ def store_callbacks(base: str) -> list[dict]:
 def user(
     base: str, callbacks: list[dict], deadline: float, seed: int, timings: dict, errors: list
 ) -> None:
+    try:
+        browse(base, callbacks, deadline, seed, timings, errors)
+    except requests.RequestException as exc:  # counted; the user stops, as a person would
+        errors.append(f"{type(exc).__name__}: {exc}"[:200])
+
+
+def browse(
+    base: str, callbacks: list[dict], deadline: float, seed: int, timings: dict, errors: list
+) -> None:
     rng = random.Random(seed)
     session = requests.Session()
     while time.monotonic() < deadline:
@@ -123,24 +132,28 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "SEGMENTA_WAREHOUSE": str(args.warehouse), "SEGMENTA_LOG_LEVEL": "WARNING"}
+    env |= {
+        "SEGMENTA_HOST": "127.0.0.1",
+        "SEGMENTA_PORT": str(port),
+        "SEGMENTA_WORKERS": str(args.workers),
+        "SEGMENTA_THREADS": "8",
+    }
+    log = args.out.with_suffix(".gunicorn.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            "python:segmenta.gunicorn_conf",
+            "--access-logfile",
+            "/dev/null",
             "segmenta.wsgi:server",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            "8",
-            "--timeout",
-            "120",
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("wb"),
     )
     try:
         for _ in range(300):

@@ -16,6 +16,9 @@ bind = f"{os.environ.get('SEGMENTA_HOST', '127.0.0.1')}:{os.environ.get('SEGMENT
 workers = int(os.environ.get("SEGMENTA_WORKERS", "4"))
 threads = int(os.environ.get("SEGMENTA_THREADS", "4"))
 timeout = 60
+# keep idle connections longer than a person's pause between clicks, so that a browser does
+# not reuse a connection the server is closing at that moment
+keepalive = 15
 graceful_timeout = 30
 limit_request_line = 8190
 limit_request_fields = 100
