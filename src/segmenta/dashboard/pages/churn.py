@@ -27,9 +27,15 @@ from segmenta.dashboard.components import (
     page_header,
     section_card,
 )
+from segmenta.dashboard.grid_columns import (
+    country_column,
+    customer_column,
+    money_column,
+    number_column,
+    segment_column,
+)
 from segmenta.dashboard.theme import (
     ACCENT,
-    CURRENCY,
     D3_MONEY,
     NEUTRAL,
     PRIMARY,
@@ -61,43 +67,18 @@ MODELS: dict[str, tuple[str, str, str]] = {
 #: Risk band thresholds (churn.RISK_THRESHOLDS), drawn on the histogram.
 THRESHOLDS = (1 / 3, 2 / 3)
 
-_NUM = {"type": "rightAligned"}
 AT_RISK_COLUMNS: list[dict[str, Any]] = [
-    {
-        "field": "display_name",
-        "headerName": "Customer",
-        "minWidth": 150,
-        "pinned": "left",
-        "tooltipField": "customer_id",
-        "headerTooltip": "Customer name (hover for the customer id)",
-    },
-    {"field": "country", "headerName": "Country", "minWidth": 130},
-    {
-        "field": "segment",
-        "headerName": "Segment",
-        "minWidth": 130,
-        "cellStyle": {"function": "({borderLeft: '6px solid ' + params.data.segment_color})"},
-    },
-    {
-        "field": "churn_probability",
-        "headerName": "Churn",
-        **_NUM,
-        "valueFormatter": {"function": "d3.format('.0%')(params.value)"},
-    },
-    {
-        "field": "revenue",
-        "headerName": "Revenue",
-        **_NUM,
-        "valueFormatter": {"function": f"'{CURRENCY}' + d3.format(',.0f')(params.value)"},
-    },
-    {
-        "field": "value_at_risk",
-        "headerName": "Revenue at risk",
-        "headerTooltip": "Expected revenue at risk: revenue x churn probability",
-        **_NUM,
-        "sort": "desc",
-        "valueFormatter": {"function": f"'{CURRENCY}' + d3.format(',.0f')(params.value)"},
-    },
+    customer_column(150),
+    country_column(130),
+    segment_column(130),
+    number_column("churn_probability", "Churn", ".0%"),
+    money_column("revenue", "Revenue"),
+    money_column(
+        "value_at_risk",
+        "Revenue at risk",
+        headerTooltip="Expected revenue at risk: revenue x churn probability",
+        sort="desc",
+    ),
 ]
 
 

@@ -18,6 +18,13 @@ from dash import Input, Output, State, ctx, dcc, html
 
 from segmenta.dashboard import data, ids, state
 from segmenta.dashboard.components import chart_card, current_filters, page_header, section_card
+from segmenta.dashboard.grid_columns import (
+    country_column,
+    customer_column,
+    money_column,
+    number_column,
+    segment_column,
+)
 from segmenta.dashboard.theme import (
     CURRENCY,
     D3_MONEY,
@@ -49,41 +56,13 @@ PRODUCT_LINES = ("#1F3A5F", "#7A5195", "#BC5090", "#EF5675", "#FF764A", "#2A9D8F
 LABEL_CHARS = 34
 MIN_LINES_CHOICES = (1, 10, 30, 100, 300)
 
-_NUM = {"type": "rightAligned"}
 BUYER_COLUMNS: list[dict[str, Any]] = [
-    {
-        "field": "display_name",
-        "headerName": "Customer",
-        "minWidth": 160,
-        "pinned": "left",
-        "tooltipField": "customer_id",
-        "headerTooltip": "Customer name (hover for the customer id)",
-    },
-    {"field": "country", "headerName": "Country", "minWidth": 120},
-    {
-        "field": "segment",
-        "headerName": "Segment",
-        "minWidth": 140,
-        "cellStyle": {"function": "({borderLeft: '6px solid ' + params.data.segment_color})"},
-    },
-    {
-        "field": "quantity",
-        "headerName": "Units",
-        **_NUM,
-        "valueFormatter": {"function": "d3.format(',')(params.value)"},
-    },
-    {
-        "field": "revenue",
-        "headerName": "Revenue",
-        **_NUM,
-        "valueFormatter": {"function": f"'{CURRENCY}' + d3.format(',.2f')(params.value)"},
-    },
-    {
-        "field": "invoices",
-        "headerName": "Invoices",
-        **_NUM,
-        "valueFormatter": {"function": "d3.format(',')(params.value)"},
-    },
+    customer_column(160),
+    country_column(120),
+    segment_column(140),
+    number_column("quantity", "Units"),
+    money_column("revenue", "Revenue", decimals=2),
+    number_column("invoices", "Invoices"),
     {"field": "last_bought", "headerName": "Last bought", "minWidth": 120},
 ]
 
