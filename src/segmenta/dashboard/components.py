@@ -63,6 +63,16 @@ def chart_card(
     )
 
 
+def card_row(*cards: Any, lg: int | tuple[int, ...] = 6) -> dbc.Row:
+    """Cards side by side on a large screen (``lg`` columns each, or one width per card),
+    stacked on a small one."""
+    widths = lg if isinstance(lg, tuple) else (lg,) * len(cards)
+    return dbc.Row(
+        [dbc.Col(card, lg=w, className="mb-3") for card, w in zip(cards, widths, strict=True)],
+        className="g-3",
+    )
+
+
 def section_card(title: str, body: Any, header_extra: Any = None) -> dbc.Card:
     header: list[Any] = [html.Span(title, className="fw-semibold small text-uppercase text-muted")]
     if header_extra is not None:

@@ -21,6 +21,7 @@ from dash import Input, Output, State, dcc, html
 
 from segmenta.dashboard import data, ids, state
 from segmenta.dashboard.components import (
+    card_row,
     chart_card,
     current_filters,
     kpi_card,
@@ -92,20 +93,10 @@ def layout(**_query: object) -> html.Div:
                 "how well the model predicts churn on customers it never saw.",
             ),
             html.Div(id=ids.CHURN_KPIS, className="mb-3"),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        chart_card("Distribution of churn probability", ids.CHURN_HISTOGRAM, 330),
-                        lg=6,
-                        className="mb-3",
-                    ),
-                    dbc.Col(
-                        chart_card("Churn risk by segment", ids.CHURN_BY_SEGMENT, 330),
-                        lg=6,
-                        className="mb-3",
-                    ),
-                ],
-                className="g-3",
+            card_row(
+                chart_card("Distribution of churn probability", ids.CHURN_HISTOGRAM, 330),
+                chart_card("Churn risk by segment", ids.CHURN_BY_SEGMENT, 330),
+                lg=6,
             ),
             dbc.Row(
                 [

@@ -17,7 +17,13 @@ import polars as pl
 from dash import Input, Output, State, ctx, dcc, html
 
 from segmenta.dashboard import data, ids, state
-from segmenta.dashboard.components import chart_card, current_filters, page_header, section_card
+from segmenta.dashboard.components import (
+    card_row,
+    chart_card,
+    current_filters,
+    page_header,
+    section_card,
+)
 from segmenta.dashboard.grid_columns import (
     country_column,
     customer_column,
@@ -76,20 +82,10 @@ def layout(**_query: object) -> html.Div:
                 "sellers, the products they return or cancel most, and revenue over time. "
                 "Click a product to see who buys it.",
             ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        chart_card("Best sellers by revenue", ids.PRODUCTS_TOP_REVENUE, 380),
-                        lg=6,
-                        className="mb-3",
-                    ),
-                    dbc.Col(
-                        chart_card("Best sellers by units", ids.PRODUCTS_TOP_QUANTITY, 380),
-                        lg=6,
-                        className="mb-3",
-                    ),
-                ],
-                className="g-3",
+            card_row(
+                chart_card("Best sellers by revenue", ids.PRODUCTS_TOP_REVENUE, 380),
+                chart_card("Best sellers by units", ids.PRODUCTS_TOP_QUANTITY, 380),
+                lg=6,
             ),
             html.Div(
                 [
@@ -111,20 +107,10 @@ def layout(**_query: object) -> html.Div:
                 ],
                 className="mb-2",
             ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        chart_card("Highest return rate", ids.PRODUCTS_RETURN_RATE, 380),
-                        lg=6,
-                        className="mb-3",
-                    ),
-                    dbc.Col(
-                        chart_card("Highest cancellation rate", ids.PRODUCTS_CANCEL_RATE, 380),
-                        lg=6,
-                        className="mb-3",
-                    ),
-                ],
-                className="g-3",
+            card_row(
+                chart_card("Highest return rate", ids.PRODUCTS_RETURN_RATE, 380),
+                chart_card("Highest cancellation rate", ids.PRODUCTS_CANCEL_RATE, 380),
+                lg=6,
             ),
             html.Div(
                 chart_card(
