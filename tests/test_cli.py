@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,38 @@ def test_every_user_error_name_points_at_a_real_exception() -> None:
     for name in USER_ERRORS:
         module, _, cls = name.rpartition(".")
         assert issubclass(getattr(importlib.import_module(module), cls), Exception), name
+
+
+def test_model_features_flag_reaches_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import duckdb
+
+    table = tmp_path / "mall.csv"
+    rows = [
+        f"{i},{'Male' if i % 2 else 'Female'},{20 + i % 40},{15 + (i * 7) % 120},{(i * 13) % 99 + 1}"
+        for i in range(1, 61)
+    ]
+    table.write_text(
+        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n" + "\n".join(rows) + "\n"
+    )
+    wh = tmp_path / "mall.duckdb"
+    assert main(["ingest", "--customers", str(table), "--warehouse", str(wh)]) == 0
+    assert (
+        main(
+            [
+                "model",
+                "--k",
+                "3",
+                "--features",
+                "annual_income_k, spending_score",
+                "--warehouse",
+                str(wh),
+            ]
+        )
+        == 0
+    )
+    con = duckdb.connect(str(wh), read_only=True)
+    features = con.execute("SELECT parameters->'features' FROM latest_run").fetchall()[0][0]
+    con.close()
+    assert json.loads(features) == ["annual_income_k", "spending_score"]

@@ -148,12 +148,14 @@ def cmd_model(args: argparse.Namespace, settings: Settings) -> int:
             raise CliError(f"--k: expected 2..50, got {k}")
     from segmenta.models.run import run_model
 
+    features = [f.strip() for f in args.features.split(",") if f.strip()] if args.features else None
     summary = run_model(
         settings.warehouse,
         k=k,
         algorithm=args.algorithm,
         horizon_days=args.horizon,
         seed=settings.seed,
+        features=features,
     )
     print(summary.describe())
     return 0
