@@ -112,8 +112,7 @@ def test_every_dashboard_query_renders_with_its_slots_filled() -> None:
         "customer_filter": Filters().customer_filter(FilterOptions()),
         "line_filter": Filters().line_filter(FilterOptions()),
         "coverage_filter": Filters().coverage_filter(),
-        "grid_filter": data.grid_filter({}),
-        "order_by": data.order_by(()),
+        **data.grid_block_slots(data.GridRequest()),
     }
     for name in names:
         text = data.render(name, slots)[0]

@@ -6,8 +6,9 @@ Every function takes the process's :class:`~segmenta.warehouse.connection.Wareho
 
 * ``{{customer_filter}}``, ``{{line_filter}}``, ``{{coverage_filter}}``: the global filter
   (see :mod:`segmenta.dashboard.filters` for the semantics);
-* ``{{grid_filter}}`` and ``{{order_by}}``: the customers grid's search box, column filters and
-  sort, mapped through the allow-list :data:`GRID_COLUMNS`.
+* ``{{grid_filter}}``, ``{{grid_select}}`` and ``{{grid_page}}``: the customers grid's search
+  box and column filters, and either a sorted block of rows or the row count (one SQL file
+  serves both), sort columns mapped through the allow-list :data:`GRID_COLUMNS`.
 
 Slots are filled with text built from fixed column names and operators only; every value a
 user can influence is a bound ``$name`` parameter. Queries aggregate in DuckDB and return only
@@ -68,6 +69,10 @@ def _template(name: str) -> str:
     return read_sql(f"dashboard/{name}.sql")
 
 
+#: slots that are clauses, not conditions: filled as they are, without parentheses
+RAW_SLOTS = frozenset({"grid_select", "grid_page"})
+
+
 def render(name: str, slots: Mapping[str, Fragment]) -> tuple[str, dict[str, Any]]:
     """The SQL of query ``name`` with its slots filled, and the parameters the slots use."""
     sql = _template(name)
@@ -77,7 +82,7 @@ def render(name: str, slots: Mapping[str, Fragment]) -> tuple[str, dict[str, Any
             raise KeyError(f"{name}.sql: no value for slot {{{{{slot}}}}}")
         fragment = slots[slot]
         sql = sql.replace(
-            "{{" + slot + "}}", f"({fragment.sql})" if slot != "order_by" else fragment.sql
+            "{{" + slot + "}}", fragment.sql if slot in RAW_SLOTS else f"({fragment.sql})"
         )
         params.update(fragment.params)
     return sql, params
@@ -415,10 +420,28 @@ def order_by(sort_model: Sequence[tuple[str, str]]) -> Fragment:
     return Fragment(", ".join([*terms, "customer_key"]))
 
 
-def _grid_query_names(filters: Filters) -> tuple[str, str]:
-    if filters.has_line_filter:
-        return "customer_grid_period", "customer_grid_period_count"
-    return "customer_grid", "customer_grid_count"
+def _grid_query_name(filters: Filters) -> str:
+    return "customer_grid_period" if filters.has_line_filter else "customer_grid"
+
+
+def grid_block_slots(request: GridRequest) -> dict[str, Fragment]:
+    """Slots for a sorted block of grid rows ($limit and $offset bound by the caller)."""
+    order = order_by(request.sort_model)
+    return {
+        "grid_filter": grid_filter(request.filter_model, request.search),
+        "grid_select": Fragment("*"),
+        "grid_page": Fragment(f"ORDER BY {order.sql} LIMIT $limit OFFSET $offset", order.params),
+    }
+
+
+def grid_count_slots(where: Fragment) -> dict[str, Fragment]:
+    """Slots for the grid's row count: count(customer_key), not count(*), so that DuckDB
+    reads only the columns it uses."""
+    return {
+        "grid_filter": where,
+        "grid_select": Fragment("count(customer_key) AS n"),
+        "grid_page": Fragment(""),
+    }
 
 
 def _grid_rows(frame: pl.DataFrame) -> pl.DataFrame:
@@ -435,19 +458,16 @@ def customer_page(
 ) -> tuple[pl.DataFrame, int]:
     """One block of the customers grid and the total row count for the same filters."""
     options = filter_options(reader)
-    rows_name, count_name = _grid_query_names(filters)
-    slots = {
-        "grid_filter": grid_filter(request.filter_model, request.search),
-        "order_by": order_by(request.sort_model),
-    }
+    name = _grid_query_name(filters)
+    slots = grid_block_slots(request)
     limit = request.end_row - request.start_row
     rows = _run(
-        reader, rows_name, filters, options, {"limit": limit, "offset": request.start_row}, slots
+        reader, name, filters, options, {"limit": limit, "offset": request.start_row}, slots
     )
     if request.start_row == 0 and rows.height < limit:
         total = rows.height
     else:
-        total = _grid_count(reader, count_name, filters, options, slots["grid_filter"])
+        total = _grid_count(reader, name, filters, options, slots["grid_filter"])
     return _grid_rows(rows), total
 
 
@@ -461,7 +481,7 @@ def _grid_count(
 ) -> int:
     """The grid's row count, cached per warehouse version and filter: the infinite model asks
     for many blocks of the same list, and the count is the same for all of them."""
-    sql, params = render(name, {**_filter_slots(filters, options), "grid_filter": where})
+    sql, params = render(name, {**_filter_slots(filters, options), **grid_count_slots(where)})
     key = (str(reader.path), reader.version, sql, json.dumps(params, sort_keys=True, default=str))
     with _count_lock:
         if key in _count_cache:
@@ -497,12 +517,10 @@ def customer_export(
 ) -> pl.DataFrame:
     """Every row of the grid for the current filters, search, column filters and sort."""
     options = filter_options(reader)
-    rows_name, _ = _grid_query_names(filters)
-    slots = {
-        "grid_filter": grid_filter(request.filter_model, request.search),
-        "order_by": order_by(request.sort_model),
-    }
-    frame = _run(reader, rows_name, filters, options, {"limit": limit, "offset": 0}, slots)
+    slots = grid_block_slots(request)
+    frame = _run(
+        reader, _grid_query_name(filters), filters, options, {"limit": limit, "offset": 0}, slots
+    )
     frame = _grid_rows(frame).select([pl.col(c).alias(h) for c, h in EXPORT_COLUMNS.items()])
     return frame
 

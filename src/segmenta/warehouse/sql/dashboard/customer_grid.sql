@@ -15,8 +15,9 @@ grid AS (
     FROM customer_360 c
     WHERE {{customer_filter}}
 )
-SELECT *
+-- {{grid_select}} / {{grid_page}}: a block of rows (* ... ORDER BY ... LIMIT $limit OFFSET
+-- $offset) or the row count for the same filters (count(customer_key) AS n, no page).
+SELECT {{grid_select}}
 FROM grid
 WHERE {{grid_filter}}
-ORDER BY {{order_by}}
-LIMIT $limit OFFSET $offset;
+{{grid_page}};
