@@ -400,21 +400,24 @@ def export_csv(store: object) -> dict[str, Any]:
 
 
 # -- the evaluation ---------------------------------------------------------------------------------
+def _diagonal(name: str) -> dict[str, Any]:
+    """The dotted y = x reference line of the ROC and calibration charts."""
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "x": [0, 1],
+        "y": [0, 1],
+        "name": name,
+        "line": {"color": "#adb5bd", "dash": "dot", "width": 1},
+        "hoverinfo": "skip",
+    }
+
+
 def roc_figure(curves: pl.DataFrame, metrics: dict[str, Any]) -> Figure:
     roc = curves.filter(pl.col("curve") == "roc")
     if roc.is_empty():
         return empty_figure("No churn evaluation in this run")
-    traces: list[dict[str, Any]] = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "x": [0, 1],
-            "y": [0, 1],
-            "name": "Chance (AUC 0.5)",
-            "line": {"color": "#adb5bd", "dash": "dot", "width": 1},
-            "hoverinfo": "skip",
-        }
-    ]
+    traces: list[dict[str, Any]] = [_diagonal("Chance (AUC 0.5)")]
     for model, (label, prefix, color) in MODELS.items():
         rows = roc.filter(pl.col("model") == model).sort("point")
         if rows.is_empty():
@@ -446,17 +449,7 @@ def calibration_figure(curves: pl.DataFrame) -> Figure:
     calibration = curves.filter(pl.col("curve") == "calibration")
     if calibration.is_empty():
         return empty_figure("No churn evaluation in this run")
-    traces: list[dict[str, Any]] = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "x": [0, 1],
-            "y": [0, 1],
-            "name": "Perfectly calibrated",
-            "line": {"color": "#adb5bd", "dash": "dot", "width": 1},
-            "hoverinfo": "skip",
-        }
-    ]
+    traces: list[dict[str, Any]] = [_diagonal("Perfectly calibrated")]
     for model, (label, _prefix, color) in MODELS.items():
         rows = calibration.filter(pl.col("model") == model).sort("point")
         if rows.is_empty():
