@@ -21,7 +21,9 @@ Safety: :meth:`Filters.from_query` validates everything against :class:`FilterOp
 the warehouse (unknown countries, segments and bands are dropped; dates must be ``YYYY-MM-DD``).
 The SQL fragments are built from fixed column names only; every value is a bound ``$f_*``
 parameter. SQL templates use fixed aliases: ``c`` for a ``customer_360`` row, ``f`` for a
-``fact_invoice_line`` row, and a CTE named ``lines`` for the filtered lines.
+``fact_invoice_line`` row or a row of one of its pre-aggregates (``agg_invoice_day``,
+``agg_product_day``: same ``date_key``, ``country_key`` columns), and a CTE named ``lines`` for
+the filtered lines.
 """
 
 from __future__ import annotations
@@ -204,7 +206,7 @@ class Filters:
 
     # -- SQL -------------------------------------------------------------------------------
     def line_filter(self, options: FilterOptions) -> Fragment:
-        """Predicate on ``fact_invoice_line f``: the date range and the countries."""
+        """Predicate on ``f`` (facts or a pre-aggregate): the date range and the countries."""
         parts: list[str] = []
         params: dict[str, Any] = {}
         if self.date_from:

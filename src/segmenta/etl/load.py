@@ -30,6 +30,7 @@ from segmenta.etl.display_names import display_names
 from segmenta.etl.errors import InputError
 from segmenta.etl.read import RawTable, new_workdir, read_table
 from segmenta.etl.rules import DEFAULT_RULES, RuleSet
+from segmenta.warehouse.aggregates import refresh_aggregates
 from segmenta.warehouse.connection import write_transaction
 from segmenta.warehouse.schema import read_sql
 
@@ -375,6 +376,7 @@ def ingest(
                 results.append(load_customer_file(con, customer_raw, str(customer_file)))
             load_ids = [r.load_id for r in results if r.load_id is not None]
             refresh_customers(con, rules, load_ids)
+            refresh_aggregates(con)
     return IngestReport(warehouse, results, time.perf_counter() - t0)
 
 

@@ -49,6 +49,7 @@ from segmenta.models.features import (
 from segmenta.models.scoring import build_input_spec
 from segmenta.models.segmentation import Segmentation, segment_customers
 from segmenta.models.transform import LOG_SCALED_BEHAVIOUR, choose_log_scaled, missing_counts
+from segmenta.warehouse.aggregates import refresh_aggregates
 from segmenta.warehouse.connection import WarehouseMissingError, write_transaction
 from segmenta.warehouse.schema import read_sql
 
@@ -468,6 +469,7 @@ def run_model(
         plan.metrics["seconds"] = round(time.perf_counter() - started, 3)
         run_id = store.next_run_id(con)
         _store(con, run_id, plan, read_data_fingerprint(con))
+        refresh_aggregates(con)  # agg_product_day carries the new run's segments
         segments = con.sql(read_sql("models/run_segments.sql"), params={"run_id": run_id}).pl()
     log.info(
         "model run",

@@ -15,7 +15,14 @@ from segmenta.warehouse.schema import VIEW_ORDER, read_sql, table_names
 
 PACKAGES = ("polars", "duckdb", "pyarrow", "scikit-learn", "skops", "dash", "plotly", "faker")
 #: integrity checks, each a SQL file returning (ok, detail)
-SQL_CHECKS = ("row_accounting", "fact_keys", "amounts", "display_names", "latest_run")
+SQL_CHECKS = (
+    "row_accounting",
+    "fact_keys",
+    "amounts",
+    "aggregates",
+    "display_names",
+    "latest_run",
+)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 -- churn_customers: one row per covered customer with a churn score, when a date or country
 -- filter is set: key, id, name, home country, segment, churn probability and risk band (of the
 -- latest run, as of its as-of date) and the gross revenue of their filtered purchase lines
--- (quantity > 0 on a non-cancellation invoice), to the penny. The churn page aggregates these rows
+-- (quantity > 0 on a non-cancellation invoice, from agg_invoice_day), to the penny. The churn page aggregates these rows
 -- (distribution, by segment, by country) and ranks them by revenue x probability.
 WITH
 customers AS (
@@ -11,9 +11,8 @@ customers AS (
     WHERE {{customer_filter}} AND c.churn_probability IS NOT NULL
 ),
 lines AS (
-    SELECT f.customer_key,
-           sum(f.amount) FILTER (WHERE f.quantity > 0 AND NOT f.is_cancellation) AS revenue
-    FROM fact_invoice_line f
+    SELECT f.customer_key, sum(f.revenue) AS revenue
+    FROM agg_invoice_day f
     JOIN customers c ON c.customer_key = f.customer_key
     WHERE {{line_filter}}
     GROUP BY f.customer_key

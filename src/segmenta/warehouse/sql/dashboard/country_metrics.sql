@@ -1,8 +1,8 @@
 -- country_metrics: one row per country (of the invoice line) with filtered lines of covered
 -- customers: customers buying there, gross revenue, purchase invoices, revenue per customer
 -- and churn rate (the mean churn probability of those customers); iso_alpha3 is NULL for
--- non-countries (European Community, Unspecified). Most revenue first. One pass over the
--- lines by (country, customer); an invoice has one customer, so invoices add up.
+-- non-countries (European Community, Unspecified). Most revenue first. One pass over
+-- agg_invoice_day by (country, customer); an invoice has one customer, so invoices add up.
 WITH
 customers AS (
     SELECT c.customer_key, c.churn_probability
@@ -13,9 +13,9 @@ pairs AS (
     SELECT
         f.country_key,
         f.customer_key,
-        sum(f.amount) FILTER (WHERE f.quantity > 0 AND NOT f.is_cancellation)                AS revenue,
-        count(DISTINCT f.invoice_no) FILTER (WHERE f.quantity > 0 AND NOT f.is_cancellation) AS invoices
-    FROM fact_invoice_line f
+        sum(f.revenue)                                               AS revenue,
+        count(DISTINCT f.invoice_no) FILTER (WHERE f.purchase_lines > 0) AS invoices
+    FROM agg_invoice_day f
     WHERE f.customer_key IN (SELECT customer_key FROM customers)
       AND {{line_filter}}
     GROUP BY f.country_key, f.customer_key

@@ -1,5 +1,5 @@
 -- coverage: one row: how many customers and invoice lines the current filter covers
--- ("N customers · M lines" on every page).
+-- ("N customers · M lines" on every page). Reads agg_invoice_day, not the lines.
 WITH
 customers AS (
     SELECT c.customer_key, c.segment_id, c.risk_band
@@ -7,11 +7,11 @@ customers AS (
     WHERE {{customer_filter}}
 ),
 lines AS (
-    SELECT f.customer_key
-    FROM fact_invoice_line f
+    SELECT f.customer_key, f.lines
+    FROM agg_invoice_day f
     WHERE f.customer_key IN (SELECT customer_key FROM customers)
       AND {{line_filter}}
 )
 SELECT
     (SELECT count(c.customer_key) FROM customers c WHERE {{coverage_filter}}) AS customers,
-    (SELECT count(*) FROM lines)                                  AS lines;
+    (SELECT coalesce(sum(lines), 0) FROM lines)                  AS lines;

@@ -1,5 +1,6 @@
 -- customer_grid_period: as customer_grid.sql, when a date or country filter is set: one row
--- per covered customer with gross revenue and purchase invoices over the filtered lines.
+-- per covered customer with gross revenue and purchase invoices over the filtered lines
+-- (from agg_invoice_day).
 WITH
 customers AS (
     SELECT
@@ -10,17 +11,16 @@ customers AS (
     WHERE {{customer_filter}}
 ),
 lines AS (
-    SELECT f.customer_key, f.invoice_no, f.amount, f.is_return,
-           f.quantity > 0 AND NOT f.is_cancellation AS is_purchase
-    FROM fact_invoice_line f
+    SELECT f.customer_key, f.invoice_no, f.purchase_lines, f.revenue
+    FROM agg_invoice_day f
     WHERE f.customer_key IN (SELECT customer_key FROM customers)
       AND {{line_filter}}
 ),
 per_customer AS (
     SELECT
         customer_key,
-        sum(amount) FILTER (WHERE is_purchase)                AS revenue,
-        count(DISTINCT invoice_no) FILTER (WHERE is_purchase) AS invoices
+        sum(revenue)                                                 AS revenue,
+        count(DISTINCT invoice_no) FILTER (WHERE purchase_lines > 0) AS invoices
     FROM lines
     GROUP BY customer_key
 ),

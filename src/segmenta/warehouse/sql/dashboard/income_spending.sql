@@ -10,14 +10,13 @@ customers AS (
     WHERE {{customer_filter}} AND c.annual_income_k IS NOT NULL
 ),
 lines AS (
-    SELECT f.customer_key, f.amount, f.is_return,
-           f.quantity > 0 AND NOT f.is_cancellation AS is_purchase
-    FROM fact_invoice_line f
+    SELECT f.customer_key, f.revenue
+    FROM agg_invoice_day f
     WHERE f.customer_key IN (SELECT customer_key FROM customers)
       AND {{line_filter}}
 ),
 per_customer AS (
-    SELECT customer_key, sum(amount) FILTER (WHERE is_purchase) AS revenue
+    SELECT customer_key, sum(revenue) AS revenue
     FROM lines
     GROUP BY customer_key
 )

@@ -5,27 +5,28 @@
 -- cancellation invoices and the cancellation rate (cancellation lines / (purchase lines +
 -- cancellation lines)). Revenue is rounded to the penny, so that rankings do not depend on the
 -- order a parallel sum adds up. Most revenue first; the page ranks them.
+-- Reads agg_product_day, whose rows carry the latest run's segment and risk band: a row is
+-- covered when its (segment, risk band) is one the customer filter lets through.
 WITH
-customers AS (
-    SELECT c.customer_key
+groups AS (
+    SELECT DISTINCT c.segment_id, c.risk_band
     FROM customer_360 c
     WHERE {{customer_filter}}
 ),
 lines AS (
-    SELECT f.product_key, f.quantity, f.amount, f.is_cancellation,
-           f.quantity > 0 AND NOT f.is_cancellation AS is_purchase
-    FROM fact_invoice_line f
-    JOIN customers c ON c.customer_key = f.customer_key
+    SELECT f.product_key, f.revenue, f.quantity, f.purchase_lines, f.returned, f.cancelled_lines
+    FROM agg_product_day f
+    JOIN groups g ON g.segment_id = f.segment_id AND g.risk_band IS NOT DISTINCT FROM f.risk_band
     WHERE {{line_filter}}
 ),
 per_product AS (
     SELECT
         product_key,
-        round(coalesce(sum(amount) FILTER (WHERE is_purchase), 0), 2)             AS revenue,
-        CAST(coalesce(sum(quantity) FILTER (WHERE is_purchase), 0) AS BIGINT)     AS quantity,
-        count(*) FILTER (WHERE is_purchase)                                       AS purchase_lines,
-        CAST(coalesce(-sum(quantity) FILTER (WHERE quantity < 0), 0) AS BIGINT)   AS returned,
-        count(*) FILTER (WHERE is_cancellation)                                   AS cancelled_lines
+        round(sum(revenue), 2)                  AS revenue,
+        CAST(sum(quantity) AS BIGINT)           AS quantity,
+        CAST(sum(purchase_lines) AS BIGINT)     AS purchase_lines,
+        CAST(sum(returned) AS BIGINT)           AS returned,
+        CAST(sum(cancelled_lines) AS BIGINT)    AS cancelled_lines
     FROM lines
     GROUP BY product_key
 )

@@ -1,22 +1,21 @@
 -- product_monthly: one row per (product, month) for the products in $product_keys: gross
 -- revenue and units bought over the filtered purchase lines of covered customers. Months
--- without a sale have no row.
+-- without a sale have no row. Reads agg_product_day (see product_metrics.sql).
 WITH
-customers AS (
-    SELECT c.customer_key
+groups AS (
+    SELECT DISTINCT c.segment_id, c.risk_band
     FROM customer_360 c
     WHERE {{customer_filter}}
 )
 SELECT
     f.product_key,
-    CAST(date_trunc('month', f.invoice_ts) AS DATE) AS month,
-    round(sum(f.amount), 2)                         AS revenue,  -- to the penny: parallel sums differ in the last bits
-    CAST(sum(f.quantity) AS BIGINT)                 AS quantity
-FROM fact_invoice_line f
+    make_date(f.date_key // 10000, f.date_key // 100 % 100, 1) AS month,
+    round(sum(f.revenue), 2)                                    AS revenue,  -- to the penny: parallel sums differ in the last bits
+    CAST(sum(f.quantity) AS BIGINT)                             AS quantity
+FROM agg_product_day f
+JOIN groups g ON g.segment_id = f.segment_id AND g.risk_band IS NOT DISTINCT FROM f.risk_band
 WHERE list_contains($product_keys, f.product_key)
-  AND f.quantity > 0
-  AND NOT f.is_cancellation
-  AND f.customer_key IN (SELECT customer_key FROM customers)
+  AND f.purchase_lines > 0
   AND {{line_filter}}
 GROUP BY f.product_key, month
 ORDER BY f.product_key, month;

@@ -11,7 +11,7 @@ customers AS (
 ),
 lines AS (
     SELECT DISTINCT f.customer_key
-    FROM fact_invoice_line f
+    FROM agg_invoice_day f
     JOIN customers c ON c.customer_key = f.customer_key
     WHERE {{line_filter}}
 ),

@@ -4,7 +4,7 @@
 -- units bought, units returned and return rate; the mean recency (days) and frequency
 -- (invoices) of the run's features. A purchase line has quantity > 0 on a non-cancellation
 -- invoice and a return line quantity < 0, as in the models' features. The overview's KPI
--- cards are sums of these rows.
+-- cards are sums of these rows. The line figures come from agg_invoice_day.
 WITH
 customers AS (
     SELECT c.customer_key, c.segment_id, c.segment, c.recency_days, c.frequency
@@ -12,19 +12,18 @@ customers AS (
     WHERE {{customer_filter}}
 ),
 lines AS (
-    SELECT f.customer_key, f.invoice_no, f.quantity, f.amount, f.is_return,
-           f.quantity > 0 AND NOT f.is_cancellation AS is_purchase
-    FROM fact_invoice_line f
+    SELECT f.customer_key, f.invoice_no, f.purchase_lines, f.revenue, f.items, f.returned_items
+    FROM agg_invoice_day f
     WHERE f.customer_key IN (SELECT customer_key FROM customers)
       AND {{line_filter}}
 ),
 per_customer AS (
     SELECT
         customer_key,
-        sum(amount) FILTER (WHERE is_purchase)                AS revenue,
-        count(DISTINCT invoice_no) FILTER (WHERE is_purchase) AS invoices,
-        CAST(sum(quantity) FILTER (WHERE is_purchase) AS DOUBLE) AS items,
-        CAST(-sum(quantity) FILTER (WHERE is_return) AS DOUBLE) AS returned_items
+        sum(revenue)                                               AS revenue,
+        count(DISTINCT invoice_no) FILTER (WHERE purchase_lines > 0) AS invoices,
+        CAST(sum(items) AS DOUBLE)                                 AS items,
+        CAST(sum(returned_items) AS DOUBLE)                        AS returned_items
     FROM lines
     GROUP BY customer_key
 ),

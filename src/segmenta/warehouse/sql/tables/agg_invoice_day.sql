@@ -1,0 +1,19 @@
+-- agg_invoice_day: one row per (load, invoice number, customer, country, day) of the accepted
+-- lines; in practice one row per invoice. A pre-aggregate of fact_invoice_line that the
+-- dashboard reads instead of the lines (20x fewer rows); refreshed by every load and every
+-- model run (segmenta.warehouse.aggregates), never edited by hand.
+-- key: (load_id, invoice_no, customer_key, country_key, date_key).
+-- invariant: per load, sum(lines) = the load's fact rows and sum(revenue) = their gross
+-- purchase amount (segmenta doctor checks both).
+CREATE TABLE IF NOT EXISTS agg_invoice_day (
+    load_id         INTEGER NOT NULL,
+    invoice_no      VARCHAR NOT NULL,
+    customer_key    INTEGER NOT NULL,   -- 0 = unknown customer
+    country_key     INTEGER NOT NULL,
+    date_key        INTEGER NOT NULL,
+    lines           INTEGER NOT NULL,   -- invoice lines
+    purchase_lines  INTEGER NOT NULL,   -- lines with quantity > 0 on a non-cancellation invoice
+    revenue         DOUBLE NOT NULL,    -- gross: sum of amount over the purchase lines
+    items           BIGINT NOT NULL,    -- units bought: sum of quantity over the purchase lines
+    returned_items  BIGINT NOT NULL     -- units returned: minus the sum of quantity of return lines
+);
