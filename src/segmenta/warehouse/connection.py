@@ -145,6 +145,8 @@ def write_transaction(
                 con = duckdb.connect(str(new), config=config)
             except (OSError, duckdb.IOException) as exc:
                 raise _write_error(path, exc) from exc
+            # no progress bar on stderr: the CLI prints its own summary, logs are JSON lines
+            con.execute("SET enable_progress_bar = false")
             apply_schema(con)
             yield con
             try:
