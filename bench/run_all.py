@@ -28,7 +28,7 @@ from pathlib import Path
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
-from measure import measure
+from measure import Measurement, measure
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_LINES = 541_909
@@ -79,9 +79,25 @@ def fresh(path: Path) -> Path:
     return path
 
 
-def segmenta(label: str, *args: str) -> dict:
-    m = measure(label, ["segmenta", *args], module="segmenta")
+def _as_row(label: str, m: Measurement) -> dict:
     return {"step": label, "seconds": round(m.seconds, 2), "peak_rss_mb": round(m.peak_rss_mb)}
+
+
+def segmenta(label: str, *args: str) -> dict:
+    return _as_row(label, measure(label, ["segmenta", *args], module="segmenta"))
+
+
+def best_of(
+    runs: int, label: str, argv: list[str], *, target: Path, module: str | None = None
+) -> dict:
+    """The fastest of ``runs`` runs (each into a fresh ``target``), with the highest peak RSS
+    seen in any of them."""
+    results = []
+    for _ in range(runs):
+        fresh(target)
+        results.append(_as_row(label, measure(label, argv, module=module)))
+    best = min(results, key=lambda r: r["seconds"])
+    return {**best, "peak_rss_mb": max(r["peak_rss_mb"] for r in results)}
 
 
 def main() -> None:
@@ -92,6 +108,9 @@ def main() -> None:
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--work", type=Path, default=Path("/tmp/segmenta-bench"))
     parser.add_argument("--callback-repeat", type=int, default=5)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="ingest and peer runs at 1x and 10x (best is kept)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "report")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -101,38 +120,42 @@ def main() -> None:
     started = time.time()
     for scale in args.scales:
         src = scaled(args.shared, scale, args.work)
-        wh = fresh(args.work / f"x{scale}.duckdb")
-        r = segmenta(f"ingest {scale}x UCI", "ingest", str(src), "--warehouse", str(wh))
-        rows.append({**r, "scale": scale, "lines": REAL_LINES * scale})
+        wh = args.work / f"x{scale}.duckdb"
+        # best of --repeat runs where both sides are quick, so one noisy run decides nothing
+        runs = args.repeat if scale <= 10 else 1
+        r = best_of(
+            runs,
+            f"ingest {scale}x UCI",
+            ["segmenta", "ingest", str(src), "--warehouse", str(wh)],
+            module="segmenta",
+            target=wh,
+        )
+        ours = {**r, "scale": scale, "lines": REAL_LINES * scale}
+        rows.append(ours)
         print(rows[-1], flush=True)
         if scale <= 10:
-            dst = fresh(args.work / f"peer_x{scale}.duckdb")
-            m = measure(
-                "pandas peer", [str(args.shared / "bench" / "pandas_peer.py"), str(src), str(dst)]
+            dst = args.work / f"peer_x{scale}.duckdb"
+            script = str(args.shared / "bench" / "pandas_peer.py")
+            peer[scale] = best_of(
+                runs, f"pandas peer {scale}x", [script, str(src), str(dst)], target=dst
             )
-            peer[scale] = {"seconds": m.seconds, "peak_rss_mb": m.peak_rss_mb}
-            rows.append(
-                {
-                    "step": f"pandas peer {scale}x",
-                    "seconds": round(m.seconds, 2),
-                    "peak_rss_mb": round(m.peak_rss_mb),
-                    "scale": scale,
-                    "lines": REAL_LINES * scale,
-                }
-            )
+            rows.append({**peer[scale], "scale": scale, "lines": REAL_LINES * scale})
         elif 1 in peer and 10 in peer:
             proj = {
                 k: peer[1][k] + (peer[10][k] - peer[1][k]) / 9 * (scale - 1)
                 for k in ("seconds", "peak_rss_mb")
             }
-            rows.append(
-                {
-                    "step": f"pandas peer {scale}x (projected)",
-                    "seconds": round(proj["seconds"], 1),
-                    "peak_rss_mb": round(proj["peak_rss_mb"]),
-                    "scale": scale,
-                    "lines": REAL_LINES * scale,
-                }
+            peer[scale] = {
+                "step": f"pandas peer {scale}x (projected)",
+                "seconds": round(proj["seconds"], 1),
+                "peak_rss_mb": round(proj["peak_rss_mb"]),
+            }
+            rows.append({**peer[scale], "scale": scale, "lines": REAL_LINES * scale})
+        if scale in peer:
+            ours["note"] = (
+                f"peer / segmenta: {peer[scale]['seconds'] / ours['seconds']:.1f}x the time, "
+                f"{peer[scale]['peak_rss_mb'] / ours['peak_rss_mb']:.1f}x the memory"
+                + (f" (best of {runs})" if runs > 1 else "")
             )
         print(rows[-1], flush=True)
         gen_dir = args.work / f"gen_x{scale}"
