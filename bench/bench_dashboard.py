@@ -25,6 +25,7 @@ version (that first load is reported apart).
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import time
@@ -477,6 +478,9 @@ def main(argv: list[str] | None = None) -> int:
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, p50, p95, worst, n in results:
         print(f"| {name} | {p50:.1f} | {p95:.1f} | {worst:.1f} | {n} |")
+    # the app runs in this process (Flask test client), so this is the app's peak memory
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\nPeak RSS of the app process over these callbacks: {peak_mb:,.0f} MB")
     if args.score:
         first, p50, p95, worst = score_endpoint(args.warehouse, args.score)
         print(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -220,6 +221,7 @@ def main() -> None:
         ).stdout.split()[-1]
         rows.append({**r, "scale": scale, "customers": int(customers_n)})
         print(rows[-1], flush=True)
+        t0 = time.perf_counter()
         out = subprocess.run(
             [
                 sys.executable,
@@ -236,6 +238,20 @@ def main() -> None:
             check=False,
         )
         dashboards[f"{scale}x"] = out.stdout.strip() or out.stderr.strip()[-2000:]
+        rss = re.search(
+            r"Peak RSS of the app process over these callbacks: ([\d,]+) MB", out.stdout
+        )
+        rows.append(
+            {
+                "step": f"dashboard {scale}x: every callback, 5 filter states",
+                "seconds": round(time.perf_counter() - t0, 1),
+                "peak_rss_mb": int(rss.group(1).replace(",", "")) if rss else None,
+                "scale": scale,
+                "customers": int(customers_n),
+                "note": "p50/p95 per callback below",
+            }
+        )
+        print(rows[-1], flush=True)
     largest = max(args.scales)
     wh = args.work / f"x{largest}.duckdb"
     month = new_month(args.shared, args.work)
