@@ -195,11 +195,12 @@ def test_disk_full_while_copying_is_a_clear_error_and_changes_nothing(
     before = small.resolve().read_bytes()
     versions = sorted(p.name for p in small.parent.glob(".wh.duckdb.v*"))
 
-    def full_disk(src: object, dst: Path) -> None:
+    def full_disk(src: object, dst: Path) -> str:
         Path(dst).write_bytes(b"partial")  # a half-written copy, as a full disk leaves it
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(connection.shutil, "copyfile", full_disk)
+    # the new version is cloned or copied (clone_or_copy): either can meet a full disk
+    monkeypatch.setattr(connection, "clone_or_copy", full_disk)
     src = write_csv(small.parent / "d.csv", csv_text(["4,DD,y,1,2010-12-02 08:00:00,1.5,8,UK"]))
     assert main(["ingest", str(src), "--warehouse", str(small)]) == 2
     err = capsys.readouterr().err
@@ -207,3 +208,37 @@ def test_disk_full_while_copying_is_a_clear_error_and_changes_nothing(
     assert "the warehouse is unchanged" in err
     assert small.resolve().read_bytes() == before
     assert sorted(p.name for p in small.parent.glob(".wh.duckdb.v*")) == versions
+
+
+def test_new_version_is_a_clone_or_a_byte_copy(small: Path, tmp_path: Path) -> None:
+    """Whatever the file system, the writer starts from an exact copy of the current version."""
+    from segmenta.warehouse.connection import clone_or_copy
+
+    source = small.resolve()
+    how = clone_or_copy(source, tmp_path / "copy.duckdb")
+    assert how in {"clone", "copy"}
+    assert (tmp_path / "copy.duckdb").read_bytes() == source.read_bytes()
+
+
+def test_without_reflinks_the_version_is_copied(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ext4, tmpfs and the like refuse FICLONE: the fallback copies the bytes and the load works."""
+    import errno
+
+    from segmenta.warehouse import connection
+
+    def no_reflinks(*_args: object) -> None:
+        raise OSError(errno.EOPNOTSUPP, "Operation not supported")
+
+    monkeypatch.setattr(connection.fcntl, "ioctl", no_reflinks)
+    source = small.resolve()
+    assert connection.clone_or_copy(source, tmp_path / "copy.duckdb") == "copy"
+    assert (tmp_path / "copy.duckdb").read_bytes() == source.read_bytes()
+    src = write_csv(tmp_path / "e.csv", csv_text(["5,EE,z,2,2010-12-03 08:00:00,2.5,9,UK"]))
+    ingest(small, [src])
+    con = duckdb.connect(str(small), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM load_log").fetchall() == [(2,)]
+    finally:
+        con.close()
