@@ -101,6 +101,58 @@ def best_of(
     return {**best, "peak_rss_mb": max(r["peak_rss_mb"] for r in results)}
 
 
+def against_peer(
+    args: argparse.Namespace, kind: str, scale: int, src: Path, wh: Path, peer: dict[int, dict]
+) -> list[dict]:
+    """`segmenta ingest` of ``src`` and the pandas peer on the same file, with their ratio.
+
+    At 1x and 10x both run ``--repeat`` times (best kept, so one noisy run decides nothing);
+    above 10x the peer is projected linearly from its 1x and 10x runs instead of being run out
+    of memory.
+    """
+    lines = pl.scan_parquet(src).select(pl.len()).collect().item()
+    runs = args.repeat if scale <= 10 else 1
+    ours = best_of(
+        runs,
+        f"ingest {scale}x {kind}",
+        ["segmenta", "ingest", str(src), "--warehouse", str(wh)],
+        module="segmenta",
+        target=wh,
+    )
+    if scale <= 10:
+        dst = args.work / f"peer_{kind}_x{scale}.duckdb"
+        script = str(args.shared / "bench" / "pandas_peer.py")
+        peer[scale] = best_of(
+            runs, f"pandas peer {scale}x {kind}", [script, str(src), str(dst)], target=dst
+        )
+        peer[scale]["lines"] = lines
+    elif 1 in peer and 10 in peer:
+        # per line, so that generated files of slightly different sizes project correctly
+        per_line = {
+            k: (peer[10][k] - peer[1][k]) / (peer[10]["lines"] - peer[1]["lines"])
+            for k in ("seconds", "peak_rss_mb")
+        }
+        peer[scale] = {
+            "step": f"pandas peer {scale}x {kind} (projected)",
+            **{
+                k: round(peer[1][k] + per_line[k] * (lines - peer[1]["lines"]), 1)
+                for k in ("seconds", "peak_rss_mb")
+            },
+            "lines": lines,
+        }
+    out = [{**ours, "scale": scale, "lines": lines}]
+    if scale in peer:
+        out[0]["note"] = (
+            f"peer / segmenta: {peer[scale]['seconds'] / ours['seconds']:.1f}x the time, "
+            f"{peer[scale]['peak_rss_mb'] / ours['peak_rss_mb']:.1f}x the memory"
+            + (f" (best of {runs})" if runs > 1 else "")
+        )
+        out.append({**peer[scale], "scale": scale})
+    for row in out:
+        print(row, flush=True)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -117,91 +169,33 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     rows: list[dict] = []
     dashboards: dict[str, str] = {}
-    peer: dict[int, dict] = {}
+    peers: dict[str, dict[int, dict]] = {"UCI": {}, "generated": {}}
     started = time.time()
     for scale in args.scales:
         src = scaled(args.shared, scale, args.work)
         wh = args.work / f"x{scale}.duckdb"
-        # best of --repeat runs where both sides are quick, so one noisy run decides nothing
-        runs = args.repeat if scale <= 10 else 1
-        r = best_of(
-            runs,
-            f"ingest {scale}x UCI",
-            ["segmenta", "ingest", str(src), "--warehouse", str(wh)],
-            module="segmenta",
-            target=wh,
-        )
-        ours = {**r, "scale": scale, "lines": REAL_LINES * scale}
-        rows.append(ours)
-        print(rows[-1], flush=True)
-        if scale <= 10:
-            dst = args.work / f"peer_x{scale}.duckdb"
-            script = str(args.shared / "bench" / "pandas_peer.py")
-            peer[scale] = best_of(
-                runs, f"pandas peer {scale}x", [script, str(src), str(dst)], target=dst
-            )
-            rows.append({**peer[scale], "scale": scale, "lines": REAL_LINES * scale})
-        elif 1 in peer and 10 in peer:
-            proj = {
-                k: peer[1][k] + (peer[10][k] - peer[1][k]) / 9 * (scale - 1)
-                for k in ("seconds", "peak_rss_mb")
-            }
-            peer[scale] = {
-                "step": f"pandas peer {scale}x (projected)",
-                "seconds": round(proj["seconds"], 1),
-                "peak_rss_mb": round(proj["peak_rss_mb"]),
-            }
-            rows.append({**peer[scale], "scale": scale, "lines": REAL_LINES * scale})
-        if scale in peer:
-            ours["note"] = (
-                f"peer / segmenta: {peer[scale]['seconds'] / ours['seconds']:.1f}x the time, "
-                f"{peer[scale]['peak_rss_mb'] / ours['peak_rss_mb']:.1f}x the memory"
-                + (f" (best of {runs})" if runs > 1 else "")
-            )
-        print(rows[-1], flush=True)
+        rows += against_peer(args, "UCI", scale, src, wh, peers["UCI"])
         gen_dir = args.work / f"gen_x{scale}"
         customers = REAL_LINES * scale // LINES_PER_DEMO_CUSTOMER
-        try:
-            if not (gen_dir / "invoices.parquet").exists():
-                segmenta(
-                    f"generate {scale}x",
-                    "generate",
-                    "--customers",
-                    str(customers),
-                    "--out",
-                    str(gen_dir),
-                    "--format",
-                    "parquet",
-                )
-            gwh = fresh(args.work / f"gen_x{scale}.duckdb")
-            r = segmenta(
-                f"ingest {scale}x generated",
-                "ingest",
-                str(gen_dir / "invoices.parquet"),
-                "--warehouse",
-                str(gwh),
+        if not (gen_dir / "invoices.parquet").exists():
+            segmenta(
+                f"generate {scale}x",
+                "generate",
+                "--customers",
+                str(customers),
+                "--out",
+                str(gen_dir),
+                "--format",
+                "parquet",
             )
-            rows.append(
-                {
-                    **r,
-                    "scale": scale,
-                    "lines": pl.scan_parquet(gen_dir / "invoices.parquet")
-                    .select(pl.len())
-                    .collect()
-                    .item(),
-                }
-            )
-        except RuntimeError as exc:
-            rows.append(
-                {
-                    "step": f"ingest {scale}x generated",
-                    "seconds": None,
-                    "peak_rss_mb": None,
-                    "scale": scale,
-                    "note": str(exc).splitlines()[-1][:200],
-                }
-            )
-        print(rows[-1], flush=True)
+        rows += against_peer(
+            args,
+            "generated",
+            scale,
+            gen_dir / "invoices.parquet",
+            args.work / f"gen_x{scale}.duckdb",
+            peers["generated"],
+        )
         r = segmenta(f"model {scale}x", "model", "--warehouse", str(wh))
         customers_n = subprocess.run(
             [
