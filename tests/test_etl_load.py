@@ -211,3 +211,42 @@ def test_customer_table_alone(tmp_path: Path) -> None:
         (2, 2)
     ]
     assert query(wh, "SELECT count(*) FROM fact_invoice_line") == [(0,)]
+
+
+def test_main_country_follows_most_lines_and_breaks_ties_alphabetically(tmp_path: Path) -> None:
+    """dim_customer.country_key: the country of most of the customer's lines over every load;
+    a tie goes to the alphabetically first country, the same way on every load."""
+    wh = tmp_path / "wh.duckdb"
+
+    def load(name: str, lines: list[str]) -> str:
+        ingest(wh, [write_csv(tmp_path / name, csv_text(lines))])
+        return query(
+            wh,
+            "SELECT k.country_name FROM dim_customer c JOIN dim_country k USING (country_key) "
+            "WHERE c.customer_id = '777'",
+        )[0][0]
+
+    assert (
+        load(
+            "a.csv",
+            [
+                "600001,85123A,WHITE HEART,1,2011-01-03 08:00:00,2.55,777,Germany",
+                "600002,85123A,WHITE HEART,1,2011-01-04 08:00:00,2.55,777,France",
+            ],
+        )
+        == "France"
+    )
+    assert (
+        load("b.csv", ["600003,85123A,WHITE HEART,1,2011-02-03 08:00:00,2.55,777,Germany"])
+        == "Germany"
+    )
+    assert (
+        load("c.csv", ["600004,85123A,WHITE HEART,1,2011-03-03 08:00:00,2.55,777,France"])
+        == "France"
+    )
+    first, last = query(
+        wh,
+        "SELECT first_purchase_at::VARCHAR, last_purchase_at::VARCHAR FROM dim_customer "
+        "WHERE customer_id = '777'",
+    )[0]
+    assert (first, last) == ("2011-01-03 08:00:00", "2011-03-03 08:00:00")

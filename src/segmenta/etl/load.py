@@ -334,9 +334,8 @@ def refresh_customers(con: duckdb.DuckDBPyConnection, rules: RuleSet, load_ids: 
     """Recompute the date dimension, and the activity and customer rules of the customers
     that the loads ``load_ids`` touched (over their whole history)."""
     con.execute(read_sql("etl/fill_dates.sql"), {"load_ids": load_ids})
-    con.execute(read_sql("etl/refresh_customer_activity.sql"), {"load_ids": load_ids})
     con.execute(
-        read_sql("etl/apply_customer_rules.sql"),
+        read_sql("etl/refresh_customers.sql"),
         {
             "load_ids": load_ids,
             "excluded_ids": list(rules.excluded_customers),
