@@ -10,8 +10,15 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    import dash
+
+    from segmenta.dashboard.filters import FilterOptions
+    from segmenta.warehouse.connection import WarehouseReader
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("SEGMENTA_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
@@ -62,3 +69,34 @@ def chromium_paths() -> tuple[str, str]:
             "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
         )
     return chromium, driver  # type: ignore[return-value]
+
+
+# -- the dashboard tests' demo warehouse (built once per session, shared by every file) --------
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.helpers import demo_warehouse_at
+
+    return demo_warehouse_at(tmp_path_factory.getbasetemp() / "dashboard")
+
+
+@pytest.fixture(scope="module")
+def reader(demo_warehouse: Path) -> WarehouseReader:
+    from segmenta.warehouse.connection import WarehouseReader
+
+    return WarehouseReader(demo_warehouse)
+
+
+@pytest.fixture(scope="module")
+def options(reader: WarehouseReader) -> FilterOptions:
+    from segmenta.dashboard import data
+
+    return data.filter_options(reader)
+
+
+@pytest.fixture(scope="module")
+def app(demo_warehouse: Path) -> dash.Dash:
+    """The dashboard with default settings over the demo warehouse (a file may override it)."""
+    from segmenta.dashboard.app import create_app
+    from segmenta.settings import Settings
+
+    return create_app(Settings(warehouse=demo_warehouse))

@@ -1,7 +1,8 @@
-"""Small builders for hand-made invoice files used across the tests."""
+"""Small builders for hand-made invoice files, and the dashboard tests' demo warehouse."""
 
 from __future__ import annotations
 
+import fcntl
 from pathlib import Path
 
 import polars as pl
@@ -54,3 +55,32 @@ def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 def csv_text(lines: list[str], header: list[str] | None = None, sep: str = ",") -> str:
     return sep.join(header or HEADER) + "\n" + "\n".join(lines) + "\n"
+
+
+#: the shared demo warehouse of the dashboard tests (generate -> ingest -> model)
+DEMO_CUSTOMERS = 2000
+DEMO_SEED = 42
+
+
+def demo_warehouse_at(base: Path, *, with_customer_table: bool = True) -> Path:
+    """Build (once: later calls reuse it) a demo warehouse under ``base``; return its path."""
+    from segmenta.etl.generate import write_demo_data
+    from segmenta.etl.load import ingest
+    from segmenta.models.run import run_model
+
+    name = "demo" if with_customer_table else "demo-invoices-only"
+    folder = base / name
+    folder.mkdir(parents=True, exist_ok=True)
+    warehouse = folder / "warehouse.duckdb"
+    done = folder / "built"
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            data_dir = base / "demo-data"
+            if not (data_dir / "invoices.csv").exists():
+                write_demo_data(data_dir, n_customers=DEMO_CUSTOMERS, seed=DEMO_SEED)
+            customers = data_dir / "customers.csv" if with_customer_table else None
+            ingest(warehouse, [data_dir / "invoices.csv"], customer_file=customers)
+            run_model(warehouse, seed=DEMO_SEED)
+            done.touch()
+    return warehouse

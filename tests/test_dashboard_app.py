@@ -23,14 +23,9 @@ from segmenta.dashboard.pages import customers, demographics, overview
 from segmenta.dashboard.pages import map as map_page
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseMissingError, WarehouseReader, current_file
-from tests.test_dashboard_data import demo_warehouse_at
+from tests.helpers import demo_warehouse_at
 
 HOSTILE = "x' OR '1'='1'); DROP TABLE dim_customer; --"
-
-
-@pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_warehouse_at(tmp_path_factory.getbasetemp() / "dashboard")
 
 
 @pytest.fixture(scope="session")
@@ -40,21 +35,11 @@ def invoices_only_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
-@pytest.fixture(scope="module")
-def app(demo_warehouse: Path) -> dash.Dash:
-    return dashboard_app.create_app(Settings(warehouse=demo_warehouse))
-
-
 @pytest.fixture
 def client(app: dash.Dash) -> FlaskClient:
     client = app.server.test_client()
     assert client.get("/").status_code == 200  # first request: Dash sets up its routes
     return client
-
-
-@pytest.fixture(scope="module")
-def reader(demo_warehouse: Path) -> WarehouseReader:
-    return WarehouseReader(demo_warehouse)
 
 
 def fetch(client: FlaskClient, url: str) -> tuple[int, bytes]:

@@ -31,7 +31,6 @@ from segmenta.dashboard.pages import customers, overview
 from segmenta.dashboard.pages import map as map_page
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader
-from tests.test_dashboard_data import demo_warehouse_at
 
 pytestmark = [
     pytest.mark.browser,
@@ -64,16 +63,6 @@ class OfflineChromium(DashComposite):
     def _get_chrome(self) -> webdriver.Chrome:
         options, driver = self._options  # type: ignore[misc]
         return webdriver.Chrome(service=Service(driver), options=options)
-
-
-@pytest.fixture(scope="module")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_warehouse_at(tmp_path_factory.getbasetemp() / "dashboard")
-
-
-@pytest.fixture(scope="module")
-def reader(demo_warehouse: Path) -> WarehouseReader:
-    return WarehouseReader(demo_warehouse)
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from segmenta.dashboard.filters import Filters
 from segmenta.dashboard.pages import score as score_page
 from segmenta.models import scoring
 from segmenta.warehouse.connection import WarehouseReader, current_file
+from tests.helpers import demo_warehouse_at
 from tests.test_dashboard_browser import (  # noqa: F401  (duo and page are fixtures)
     coverage_text,
     duo,
@@ -37,7 +38,6 @@ from tests.test_dashboard_browser import (  # noqa: F401  (duo and page are fixt
     severe_errors,
     wait_until,
 )
-from tests.test_dashboard_data import demo_warehouse_at
 
 pytestmark = [
     pytest.mark.browser,
@@ -53,11 +53,6 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = tmp_path_factory.mktemp("browser2") / "warehouse.duckdb"
     shutil.copyfile(current_file(shared), copy)  # type: ignore[arg-type]
     return copy
-
-
-@pytest.fixture(scope="module")
-def reader(demo_warehouse: Path) -> WarehouseReader:
-    return WarehouseReader(demo_warehouse)
 
 
 PAGES = (

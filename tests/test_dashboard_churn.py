@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import dash
 import polars as pl
@@ -20,28 +19,8 @@ from segmenta.dashboard.pages import churn
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader
 from tests.test_dashboard_app import call
-from tests.test_dashboard_data import PURCHASE, busiest_country, demo_warehouse_at
+from tests.test_dashboard_data import PURCHASE, busiest_country
 from tests.test_dashboard_score import customer_table_warehouse_at
-
-
-@pytest.fixture(scope="module")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_warehouse_at(tmp_path_factory.getbasetemp() / "dashboard")
-
-
-@pytest.fixture(scope="module")
-def reader(demo_warehouse: Path) -> WarehouseReader:
-    return WarehouseReader(demo_warehouse)
-
-
-@pytest.fixture(scope="module")
-def options(reader: WarehouseReader) -> FilterOptions:
-    return data.filter_options(reader)
-
-
-@pytest.fixture(scope="module")
-def app(demo_warehouse: Path) -> dash.Dash:
-    return dashboard_app.create_app(Settings(warehouse=demo_warehouse))
 
 
 @pytest.fixture

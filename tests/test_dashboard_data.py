@@ -1,13 +1,13 @@
 """The dashboard's data-access functions against a real warehouse built from generated data.
 
 The warehouse is built once per test session (generate -> ingest -> model) and shared with the
-other dashboard test files through :func:`demo_warehouse_at`; every figure is checked against
+other dashboard test files through :func:`tests.helpers.demo_warehouse_at` (fixtures in
+conftest.py); every figure is checked against
 an independent query on the star schema.
 """
 
 from __future__ import annotations
 
-import fcntl
 from datetime import date
 from pathlib import Path
 
@@ -18,50 +18,10 @@ import pytest
 from segmenta.dashboard import data
 from segmenta.dashboard.filters import FilterOptions, Filters
 from segmenta.warehouse.connection import WarehouseReader, current_file
+from tests.helpers import DEMO_CUSTOMERS
 
-DEMO_CUSTOMERS = 2000
-DEMO_SEED = 42
 #: a purchase line, as the models define it (quantity > 0 on a non-cancellation invoice)
 PURCHASE = "f.quantity > 0 AND NOT f.is_cancellation"
-
-
-def demo_warehouse_at(base: Path, *, with_customer_table: bool = True) -> Path:
-    """Build (once: later calls reuse it) a demo warehouse under ``base``; return its path."""
-    from segmenta.etl.generate import write_demo_data
-    from segmenta.etl.load import ingest
-    from segmenta.models.run import run_model
-
-    name = "demo" if with_customer_table else "demo-invoices-only"
-    folder = base / name
-    folder.mkdir(parents=True, exist_ok=True)
-    warehouse = folder / "warehouse.duckdb"
-    done = folder / "built"
-    with (folder / "lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
-            data_dir = base / "demo-data"
-            if not (data_dir / "invoices.csv").exists():
-                write_demo_data(data_dir, n_customers=DEMO_CUSTOMERS, seed=DEMO_SEED)
-            customers = data_dir / "customers.csv" if with_customer_table else None
-            ingest(warehouse, [data_dir / "invoices.csv"], customer_file=customers)
-            run_model(warehouse, seed=DEMO_SEED)
-            done.touch()
-    return warehouse
-
-
-@pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_warehouse_at(tmp_path_factory.getbasetemp() / "dashboard")
-
-
-@pytest.fixture(scope="session")
-def reader(demo_warehouse: Path) -> WarehouseReader:
-    return WarehouseReader(demo_warehouse)
-
-
-@pytest.fixture(scope="session")
-def options(reader: WarehouseReader) -> FilterOptions:
-    return data.filter_options(reader)
 
 
 def sql(reader: WarehouseReader, query: str, params: dict | None = None) -> pl.DataFrame:

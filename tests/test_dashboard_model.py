@@ -23,22 +23,7 @@ from segmenta.dashboard.pages import model as model_page
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader, current_file
 from tests.test_dashboard_app import HOSTILE, call
-from tests.test_dashboard_data import busiest_country, demo_warehouse_at
-
-
-@pytest.fixture(scope="module")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_warehouse_at(tmp_path_factory.getbasetemp() / "dashboard")
-
-
-@pytest.fixture(scope="module")
-def reader(demo_warehouse: Path) -> WarehouseReader:
-    return WarehouseReader(demo_warehouse)
-
-
-@pytest.fixture(scope="module")
-def options(reader: WarehouseReader) -> FilterOptions:
-    return data.filter_options(reader)
+from tests.test_dashboard_data import busiest_country
 
 
 @pytest.fixture(scope="module")

@@ -3,41 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import dash
 import polars as pl
 import pytest
 from flask.testing import FlaskClient
 
-from segmenta.dashboard import app as dashboard_app
 from segmenta.dashboard import data, ids
 from segmenta.dashboard.filters import FilterOptions, Filters
 from segmenta.dashboard.pages import products
-from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader
 from tests.test_dashboard_app import HOSTILE, call
-from tests.test_dashboard_data import PURCHASE, busiest_country, demo_warehouse_at
-
-
-@pytest.fixture(scope="module")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_warehouse_at(tmp_path_factory.getbasetemp() / "dashboard")
-
-
-@pytest.fixture(scope="module")
-def reader(demo_warehouse: Path) -> WarehouseReader:
-    return WarehouseReader(demo_warehouse)
-
-
-@pytest.fixture(scope="module")
-def options(reader: WarehouseReader) -> FilterOptions:
-    return data.filter_options(reader)
-
-
-@pytest.fixture(scope="module")
-def app(demo_warehouse: Path) -> dash.Dash:
-    return dashboard_app.create_app(Settings(warehouse=demo_warehouse))
+from tests.test_dashboard_data import PURCHASE, busiest_country
 
 
 @pytest.fixture

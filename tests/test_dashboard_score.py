@@ -21,21 +21,10 @@ from segmenta.models import scoring
 from segmenta.models.labels import rename_segment
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader, current_file
-from tests.helpers import csv_text, write_csv
+from tests.helpers import csv_text, demo_warehouse_at, write_csv
 from tests.test_dashboard_app import call
-from tests.test_dashboard_data import demo_warehouse_at
 
 REQUIRED = {"recency_days": 12, "frequency": 5, "monetary": 1400.0}
-
-
-@pytest.fixture(scope="module")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_warehouse_at(tmp_path_factory.getbasetemp() / "dashboard")
-
-
-@pytest.fixture(scope="module")
-def app(demo_warehouse: Path) -> dash.Dash:
-    return dashboard_app.create_app(Settings(warehouse=demo_warehouse))
 
 
 @pytest.fixture

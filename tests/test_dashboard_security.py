@@ -11,12 +11,6 @@ from werkzeug.security import generate_password_hash
 from segmenta.dashboard import app as dashboard_app
 from segmenta.dashboard import security
 from segmenta.settings import Settings
-from tests.test_dashboard_data import demo_warehouse_at
-
-
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_warehouse_at(tmp_path_factory.getbasetemp() / "dashboard")
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +28,8 @@ def basic(user: str, password: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
-def test_open_app_sends_security_headers(warehouse: Path) -> None:
-    client = dashboard_app.create_app(Settings(warehouse=warehouse)).server.test_client()
+def test_open_app_sends_security_headers(demo_warehouse: Path) -> None:
+    client = dashboard_app.create_app(Settings(warehouse=demo_warehouse)).server.test_client()
     response = client.get("/")
     assert response.status_code == 200
     assert response.headers["X-Frame-Options"] == "DENY"
@@ -44,9 +38,9 @@ def test_open_app_sends_security_headers(warehouse: Path) -> None:
     assert response.headers["Server"] == "segmenta"
 
 
-def test_basic_sign_in(warehouse: Path, users_file: Path) -> None:
+def test_basic_sign_in(demo_warehouse: Path, users_file: Path) -> None:
     client = dashboard_app.create_app(
-        Settings(warehouse=warehouse, users_file=users_file)
+        Settings(warehouse=demo_warehouse, users_file=users_file)
     ).server.test_client()
     assert client.get("/").status_code == 401
     assert "Basic" in client.get("/").headers["WWW-Authenticate"]
@@ -66,8 +60,8 @@ def test_password_never_in_settings_repr(tmp_path: Path) -> None:
     assert "top-secret-value" not in repr(settings)
 
 
-def test_roles_reach_the_request(warehouse: Path, users_file: Path) -> None:
-    app = dashboard_app.create_app(Settings(warehouse=warehouse, users_file=users_file))
+def test_roles_reach_the_request(demo_warehouse: Path, users_file: Path) -> None:
+    app = dashboard_app.create_app(Settings(warehouse=demo_warehouse, users_file=users_file))
     seen = {}
 
     @app.server.get("/whoami-test")
@@ -79,9 +73,9 @@ def test_roles_reach_the_request(warehouse: Path, users_file: Path) -> None:
     assert seen["user"] == security.User("vic", "viewer")
 
 
-def test_proxy_mode_trusts_only_the_proxy(warehouse: Path) -> None:
+def test_proxy_mode_trusts_only_the_proxy(demo_warehouse: Path) -> None:
     app = dashboard_app.create_app(
-        Settings(warehouse=warehouse, auth_mode="proxy", trusted_proxies=("10.0.0.5",))
+        Settings(warehouse=demo_warehouse, auth_mode="proxy", trusted_proxies=("10.0.0.5",))
     )
     client = app.server.test_client()
     headers = {"X-Forwarded-User": "ann", "X-Forwarded-Role": "analyst"}
@@ -111,9 +105,11 @@ def test_bad_users_file_is_named(tmp_path: Path, content: str, message: str) -> 
         security.parse_users(path)
 
 
-def test_health_check_is_public_and_checks_the_warehouse(warehouse: Path, users_file: Path) -> None:
+def test_health_check_is_public_and_checks_the_warehouse(
+    demo_warehouse: Path, users_file: Path
+) -> None:
     client = dashboard_app.create_app(
-        Settings(warehouse=warehouse, users_file=users_file)
+        Settings(warehouse=demo_warehouse, users_file=users_file)
     ).server.test_client()
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -121,8 +117,8 @@ def test_health_check_is_public_and_checks_the_warehouse(warehouse: Path, users_
     assert response.get_json()["loads"] >= 1
 
 
-def test_oversized_requests_are_refused(warehouse: Path) -> None:
-    client = dashboard_app.create_app(Settings(warehouse=warehouse)).server.test_client()
+def test_oversized_requests_are_refused(demo_warehouse: Path) -> None:
+    client = dashboard_app.create_app(Settings(warehouse=demo_warehouse)).server.test_client()
     body = b"{" + b" " * (security.MAX_CONTENT_LENGTH + 10) + b"}"
     response = client.post("/_dash-update-component", data=body, content_type="application/json")
     assert response.status_code == 413

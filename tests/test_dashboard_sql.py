@@ -27,14 +27,8 @@ from segmenta.warehouse.analyst import QueryRefusedError, run_read_only_query
 from segmenta.warehouse.connection import WarehouseReader
 from segmenta.warehouse.schema import VIEW_ORDER, table_names
 from tests.test_dashboard_app import call
-from tests.test_dashboard_data import demo_warehouse_at
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_warehouse_at(tmp_path_factory.getbasetemp() / "dashboard")
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import requests
 import yaml
 
 from tests.conftest import skip_or_fail, tool
-from tests.test_dashboard_data import demo_warehouse_at
+from tests.helpers import demo_warehouse_at
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCKER = ROOT / "docker"
