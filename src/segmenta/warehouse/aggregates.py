@@ -34,8 +34,8 @@ class AggregateRefresh:
 
 
 def _latest_run_id(con: duckdb.DuckDBPyConnection) -> int | None:
-    rows = con.execute("SELECT max(run_id) FROM model_run").fetchall()
-    return rows[0][0]
+    rows = con.execute("SELECT run_id FROM latest_run").fetchall()
+    return rows[0][0] if rows else None
 
 
 def refresh_aggregates(con: duckdb.DuckDBPyConnection) -> AggregateRefresh:

@@ -31,7 +31,7 @@ compared AS (
 ),
 stale AS (
     SELECT count(*) AS n FROM agg_product_day
-    WHERE run_id IS DISTINCT FROM (SELECT max(run_id) FROM model_run)
+    WHERE run_id IS DISTINCT FROM (SELECT run_id FROM latest_run)
 )
 SELECT
     (SELECT count(*) FROM compared WHERE NOT ok) = 0 AND stale.n = 0 AS ok,
