@@ -87,6 +87,35 @@ def navbar() -> dbc.Navbar:
     )
 
 
+SLICER_LABEL = "form-label small text-muted mb-1"
+
+
+def _slicer(
+    label: str,
+    slicer_id: str,
+    choices: list[Any],
+    placeholder: str,
+    *,
+    widths: dict[str, int],
+    searchable: bool = True,
+) -> dbc.Col:
+    """One multi-select slicer of the filter bar, with its label (starts empty: no filter)."""
+    return dbc.Col(
+        [
+            html.Label(label, htmlFor=slicer_id, className=SLICER_LABEL),
+            dcc.Dropdown(
+                id=slicer_id,
+                options=choices,
+                value=[],
+                multi=True,
+                placeholder=placeholder,
+                searchable=searchable,
+            ),
+        ],
+        **widths,
+    )
+
+
 def _segment_option(name: str, color: str) -> dict[str, Any]:
     return {
         "label": html.Span(
@@ -106,7 +135,6 @@ def _segment_option(name: str, color: str) -> dict[str, Any]:
 def filter_bar(options: FilterOptions) -> dbc.Card:
     date_min = options.date_min.isoformat() if options.date_min else None
     date_max = options.date_max.isoformat() if options.date_max else None
-    label = "form-label small text-muted mb-1"
     return dbc.Card(
         dbc.CardBody(
             [
@@ -115,7 +143,7 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
                         dbc.Col(
                             [
                                 html.Label(
-                                    "Invoice date", htmlFor=ids.FILTER_DATES, className=label
+                                    "Invoice date", htmlFor=ids.FILTER_DATES, className=SLICER_LABEL
                                 ),
                                 dcc.DatePickerRange(
                                     id=ids.FILTER_DATES,
@@ -134,56 +162,30 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
                             md=6,
                             xl=3,
                         ),
-                        dbc.Col(
-                            [
-                                html.Label("Country", htmlFor=ids.FILTER_COUNTRY, className=label),
-                                dcc.Dropdown(
-                                    id=ids.FILTER_COUNTRY,
-                                    options=[{"label": c, "value": c} for c in options.countries],
-                                    value=[],
-                                    multi=True,
-                                    placeholder="All countries",
-                                ),
-                            ],
-                            xs=12,
-                            md=6,
-                            xl=3,
+                        _slicer(
+                            "Country",
+                            ids.FILTER_COUNTRY,
+                            [{"label": c, "value": c} for c in options.countries],
+                            "All countries",
+                            widths={"xs": 12, "md": 6, "xl": 3},
                         ),
-                        dbc.Col(
+                        _slicer(
+                            "Segment",
+                            ids.FILTER_SEGMENT,
                             [
-                                html.Label("Segment", htmlFor=ids.FILTER_SEGMENT, className=label),
-                                dcc.Dropdown(
-                                    id=ids.FILTER_SEGMENT,
-                                    options=[
-                                        _segment_option(n, c)
-                                        for n, c in segment_colors(options.segments).items()
-                                    ],
-                                    value=[],
-                                    multi=True,
-                                    placeholder="All segments",
-                                ),
+                                _segment_option(n, c)
+                                for n, c in segment_colors(options.segments).items()
                             ],
-                            xs=12,
-                            md=5,
-                            xl=3,
+                            "All segments",
+                            widths={"xs": 12, "md": 5, "xl": 3},
                         ),
-                        dbc.Col(
-                            [
-                                html.Label("Churn risk", htmlFor=ids.FILTER_RISK, className=label),
-                                dcc.Dropdown(
-                                    id=ids.FILTER_RISK,
-                                    options=[
-                                        {"label": b.capitalize(), "value": b} for b in RISK_BANDS
-                                    ],
-                                    value=[],
-                                    multi=True,
-                                    placeholder="All risk bands",
-                                    searchable=False,
-                                ),
-                            ],
-                            xs=8,
-                            md=4,
-                            xl=2,
+                        _slicer(
+                            "Churn risk",
+                            ids.FILTER_RISK,
+                            [{"label": b.capitalize(), "value": b} for b in RISK_BANDS],
+                            "All risk bands",
+                            widths={"xs": 8, "md": 4, "xl": 2},
+                            searchable=False,
                         ),
                         dbc.Col(
                             dbc.Button(
