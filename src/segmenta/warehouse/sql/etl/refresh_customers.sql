@@ -5,6 +5,8 @@
 --   * customer rules: named exclusions ($excluded_ids, which are touched whatever the load)
 --     and customers who returned more than $heavy_share of the units they bought. Other
 --     touched customers are included.
+-- The rows come in customer_key order: DuckDB applies an UPDATE fed in row order in place,
+-- and one fed in hash-join order about 40x slower (0.43 s against 0.01 s for 43,000 rows).
 UPDATE dim_customer c
 SET first_purchase_at = r.first_ts,
     last_purchase_at  = r.last_ts,
@@ -52,5 +54,6 @@ FROM (
     FROM dim_customer d
     JOIN touched t ON t.customer_key = d.customer_key
     LEFT JOIN activity a ON a.customer_key = d.customer_key
+    ORDER BY d.customer_key
 ) r
 WHERE c.customer_key = r.customer_key;
