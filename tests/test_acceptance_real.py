@@ -63,3 +63,47 @@ def test_reload_is_idempotent(real_warehouse: Path, online_retail: Path) -> None
     assert report.results[0].skipped_reason
     assert q(real_warehouse, "SELECT count(*) FROM load_log") == [(1,)]
     assert q(real_warehouse, "SELECT count(*) FROM v_customer_line") == [(405_522,)]
+
+
+def test_exact_duplicates_match_an_independent_count(
+    real_warehouse: Path, online_retail: Path, tmp_path: Path
+) -> None:
+    """The warehouse's duplicate flags (a hash, sorted neighbours, then a column-by-column
+    check) equal Polars' own first-occurrence test over the cleaned lines of the file."""
+    import polars as pl
+
+    from segmenta.etl.clean import LINE_COLUMNS, SOURCE_ROW, clean_invoices
+    from segmenta.etl.load import _looks_like_invoices
+    from segmenta.etl.read import read_table
+
+    accepted = clean_invoices(read_table(online_retail, tmp_path, _looks_like_invoices)).accepted
+    expected = (
+        accepted.sort(SOURCE_ROW)
+        .filter(~pl.struct(list(LINE_COLUMNS)).is_first_distinct())[SOURCE_ROW]
+        .to_list()
+    )
+    flagged = [
+        r
+        for (r,) in q(
+            real_warehouse,
+            "SELECT source_row FROM fact_invoice_line WHERE is_duplicate ORDER BY source_row",
+        )
+    ]
+    assert len(expected) > 5_000  # the UCI file has thousands of exact repeats
+    assert flagged == expected
+
+
+def test_customer_activity_matches_the_lines(real_warehouse: Path) -> None:
+    """First and last purchase of every customer, as the load's refresh wrote them, equal the
+    minimum and maximum invoice time of the customer's lines."""
+    mismatches = q(
+        real_warehouse,
+        """SELECT count(*) FROM dim_customer d
+        JOIN (SELECT customer_key, min(invoice_ts) AS lo, max(invoice_ts) AS hi
+              FROM fact_invoice_line WHERE customer_key <> 0 GROUP BY customer_key) f
+          USING (customer_key)
+        WHERE d.first_purchase_at IS DISTINCT FROM f.lo OR d.last_purchase_at IS DISTINCT FROM f.hi""",
+    )
+    ((customers,),) = q(real_warehouse, "SELECT count(*) FROM dim_customer WHERE customer_key <> 0")
+    assert customers > 4_000
+    assert mismatches == [(0,)]
