@@ -11,7 +11,8 @@ For each scale N it makes the N-times copy of ../shared/data/online_retail.parqu
     out of memory;
   * `segmenta model` on the ingested warehouse;
   * every dashboard callback's p50/p95 (bench/bench_dashboard.py);
-and, on the largest warehouse, an incremental load of one new month of invoices.
+and, on the largest warehouse, an incremental load of one new month of invoices; then, at
+10x, the physical floor of an ingest next to the peer (bench/floor.py).
 """
 
 from __future__ import annotations
@@ -268,6 +269,30 @@ def main() -> None:
         str(fresh_month),
     )
     rows.append({**r, "scale": 0, "lines": month_lines})
+    floor_md = ""
+    if 10 in args.scales:
+        out = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "floor.py"),
+                "--scale",
+                "10",
+                "--repeat",
+                str(args.repeat),
+                "--work",
+                str(args.work),
+                "--shared",
+                str(args.shared),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        floor_md = (
+            (ROOT / "bench" / "results" / "floor.md").read_text()
+            if out.returncode == 0
+            else out.stderr[-2000:]
+        )
     machine = f"{platform.machine()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, Python {platform.python_version()}"
     report = {
         "machine": machine,
@@ -294,6 +319,8 @@ def main() -> None:
         )
     for _label, text in dashboards.items():
         md += ["", text]
+    if floor_md:
+        md += ["", floor_md]
     args.out.with_suffix(".md").write_text("\n".join(md) + "\n")
     print("\n".join(md))
 
