@@ -12,27 +12,14 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from measure import measure, write_report
+from run_all import scaled
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def scaled_file(shared: Path, scale: int, workdir: Path) -> Path:
-    src = shared / "data" / "online_retail.parquet"
-    if scale == 1:
-        return src
-    dst = workdir / f"retail_x{scale}.parquet"
-    if not dst.exists():
-        subprocess.run(
-            [sys.executable, str(shared / "bench" / "scale_up.py"), str(src), str(scale), str(dst)],
-            check=True,
-        )
-    return dst
 
 
 def best(label: str, repeat: int, run) -> tuple[float, float]:
@@ -53,7 +40,7 @@ def main() -> None:
     args.workdir.mkdir(parents=True, exist_ok=True)
     rows = []
     for scale in args.scales:
-        src = scaled_file(args.shared, scale, args.workdir)
+        src = scaled(args.shared, scale, args.workdir)
 
         def ours(scale: int = scale, src: Path = src) -> object:
             wh = args.workdir / f"ours_x{scale}.duckdb"

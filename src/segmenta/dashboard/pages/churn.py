@@ -98,81 +98,60 @@ def layout(**_query: object) -> html.Div:
                 chart_card("Churn risk by segment", ids.CHURN_BY_SEGMENT, 330),
                 lg=6,
             ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        chart_card("Churn risk by country", ids.CHURN_BY_COUNTRY, 420),
-                        lg=4,
-                        className="mb-3",
-                    ),
-                    dbc.Col(
-                        section_card(
-                            "High-value customers at high risk",
-                            [
-                                html.Div(id=ids.CHURN_AT_RISK_NOTE, className="small mb-1"),
-                                dag.AgGrid(
-                                    id=ids.CHURN_AT_RISK,
-                                    columnDefs=AT_RISK_COLUMNS,
-                                    rowData=[],
-                                    defaultColDef={
-                                        "sortable": True,
-                                        "resizable": True,
-                                        "filter": True,
-                                        "minWidth": 100,
-                                        "flex": 1,
-                                        "wrapHeaderText": True,
-                                        "autoHeaderHeight": True,
-                                    },
-                                    dashGridOptions={"animateRows": False, "tooltipShowDelay": 300},
-                                    getRowId="params.data.customer_key.toString()",
-                                    style={"height": "372px", "width": "100%"},
-                                ),
-                                dcc.Download(id=ids.CHURN_DOWNLOAD),
-                            ],
-                            header_extra=dbc.Button(
-                                "Export CSV",
-                                id=ids.CHURN_EXPORT,
-                                size="sm",
-                                color="primary",
-                                outline=True,
-                            ),
+            card_row(
+                chart_card("Churn risk by country", ids.CHURN_BY_COUNTRY, 420),
+                section_card(
+                    "High-value customers at high risk",
+                    [
+                        html.Div(id=ids.CHURN_AT_RISK_NOTE, className="small mb-1"),
+                        dag.AgGrid(
+                            id=ids.CHURN_AT_RISK,
+                            columnDefs=AT_RISK_COLUMNS,
+                            rowData=[],
+                            defaultColDef={
+                                "sortable": True,
+                                "resizable": True,
+                                "filter": True,
+                                "minWidth": 100,
+                                "flex": 1,
+                                "wrapHeaderText": True,
+                                "autoHeaderHeight": True,
+                            },
+                            dashGridOptions={"animateRows": False, "tooltipShowDelay": 300},
+                            getRowId="params.data.customer_key.toString()",
+                            style={"height": "372px", "width": "100%"},
                         ),
-                        lg=8,
-                        className="mb-3",
+                        dcc.Download(id=ids.CHURN_DOWNLOAD),
+                    ],
+                    header_extra=dbc.Button(
+                        "Export CSV",
+                        id=ids.CHURN_EXPORT,
+                        size="sm",
+                        color="primary",
+                        outline=True,
                     ),
-                ],
-                className="g-3",
+                ),
+                lg=(
+                    4,
+                    8,
+                ),
             ),
             html.H2("How good is the model?", className="h5 mt-2 mb-1"),
             html.P(
                 "Measured once per model run on held-out customers; the slicers do not apply.",
                 className="text-muted small mb-2",
             ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        chart_card("ROC curve (held-out customers)", ids.CHURN_ROC, 380),
-                        lg=4,
-                        className="mb-3",
-                    ),
-                    dbc.Col(
-                        chart_card("Calibration", ids.CHURN_CALIBRATION, 380),
-                        lg=4,
-                        className="mb-3",
-                    ),
-                    dbc.Col(
-                        section_card(
-                            "Scores and the definition of churn",
-                            [
-                                html.Div(id=ids.CHURN_EVAL_TABLE),
-                                html.Div(id=ids.CHURN_DEFINITION, className="small"),
-                            ],
-                        ),
-                        lg=4,
-                        className="mb-3",
-                    ),
-                ],
-                className="g-3",
+            card_row(
+                chart_card("ROC curve (held-out customers)", ids.CHURN_ROC, 380),
+                chart_card("Calibration", ids.CHURN_CALIBRATION, 380),
+                section_card(
+                    "Scores and the definition of churn",
+                    [
+                        html.Div(id=ids.CHURN_EVAL_TABLE),
+                        html.Div(id=ids.CHURN_DEFINITION, className="small"),
+                    ],
+                ),
+                lg=4,
             ),
         ]
     )

@@ -15,7 +15,7 @@ import polars as pl
 from dash import Input, Output, html
 
 from segmenta.dashboard import data, ids, state
-from segmenta.dashboard.components import chart_card, current_filters, page_header
+from segmenta.dashboard.components import card_row, chart_card, current_filters, page_header
 from segmenta.dashboard.theme import (
     ACCENT,
     CURRENCY,
@@ -56,58 +56,29 @@ def layout(**_query: object) -> html.Div:
             html.Div(id=DEMOGRAPHICS_NOTICE),
             html.Div(
                 [
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                chart_card("Customers by age group", DEMOGRAPHICS_AGE, 320),
-                                lg=6,
-                                className="mb-3",
-                            ),
-                            dbc.Col(
-                                chart_card("Customers by gender", DEMOGRAPHICS_GENDER, 320),
-                                lg=6,
-                                className="mb-3",
-                            ),
-                        ],
-                        className="g-3",
+                    card_row(
+                        chart_card("Customers by age group", DEMOGRAPHICS_AGE, 320),
+                        chart_card("Customers by gender", DEMOGRAPHICS_GENDER, 320),
                     ),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                chart_card(
-                                    "Revenue and spend per customer by age group",
-                                    DEMOGRAPHICS_AGE_REVENUE,
-                                    320,
-                                ),
-                                lg=6,
-                                className="mb-3",
-                            ),
-                            dbc.Col(
-                                chart_card(
-                                    "Revenue and spend per customer by gender",
-                                    DEMOGRAPHICS_GENDER_REVENUE,
-                                    320,
-                                ),
-                                lg=6,
-                                className="mb-3",
-                            ),
-                        ],
-                        className="g-3",
+                    card_row(
+                        chart_card(
+                            "Revenue and spend per customer by age group",
+                            DEMOGRAPHICS_AGE_REVENUE,
+                            320,
+                        ),
+                        chart_card(
+                            "Revenue and spend per customer by gender",
+                            DEMOGRAPHICS_GENDER_REVENUE,
+                            320,
+                        ),
                     ),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                chart_card("Customers by segment", DEMOGRAPHICS_SEGMENT, 360),
-                                lg=5,
-                                className="mb-3",
-                            ),
-                            dbc.Col(
-                                chart_card("Income vs spending", DEMOGRAPHICS_SCATTER, 360),
-                                lg=7,
-                                className="mb-3",
-                            ),
-                        ],
-                        className="g-3",
+                    card_row(
+                        chart_card("Customers by segment", DEMOGRAPHICS_SEGMENT, 360),
+                        chart_card("Income vs spending", DEMOGRAPHICS_SCATTER, 360),
+                        lg=(
+                            5,
+                            7,
+                        ),
                     ),
                 ],
                 id=DEMOGRAPHICS_CHARTS,

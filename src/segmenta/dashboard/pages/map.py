@@ -21,7 +21,7 @@ import polars as pl
 from dash import Input, Output, State, ctx, dcc, html
 
 from segmenta.dashboard import data, ids, state
-from segmenta.dashboard.components import current_filters, page_header, section_card
+from segmenta.dashboard.components import card_row, current_filters, page_header, section_card
 from segmenta.dashboard.theme import (
     CURRENCY,
     D3_SHORT,
@@ -116,51 +116,44 @@ def layout(**_query: object) -> html.Div:
                 labelClassName="btn btn-outline-primary btn-sm",
                 labelCheckedClassName="active",
             ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        dbc.Card(
-                            dbc.CardBody(
-                                dcc.Loading(
-                                    dcc.Graph(
-                                        id=MAP_GRAPH,
-                                        config=map_config(),
-                                        style={"height": "520px"},
-                                        figure={"data": [], "layout": {"height": 520}},
-                                    ),
-                                    type="dot",
-                                    delay_show=300,
-                                ),
-                                className="p-1",
-                            ),
-                            className="shadow-sm h-100",
-                        ),
-                        lg=7,
-                        className="mb-3",
-                    ),
-                    dbc.Col(
-                        section_card(
-                            "Countries",
-                            dag.AgGrid(
-                                id=MAP_TABLE,
-                                columnDefs=TABLE_COLUMNS,
-                                rowData=[],
-                                defaultColDef={
-                                    "sortable": True,
-                                    "resizable": True,
-                                    "minWidth": 100,
-                                    "flex": 1,
-                                },
-                                getRowId="params.data.country",
-                                columnSize="responsiveSizeToFit",
+            card_row(
+                dbc.Card(
+                    dbc.CardBody(
+                        dcc.Loading(
+                            dcc.Graph(
+                                id=MAP_GRAPH,
+                                config=map_config(),
                                 style={"height": "520px"},
+                                figure={"data": [], "layout": {"height": 520}},
                             ),
+                            type="dot",
+                            delay_show=300,
                         ),
-                        lg=5,
-                        className="mb-3",
+                        className="p-1",
                     ),
-                ],
-                className="g-3",
+                    className="shadow-sm h-100",
+                ),
+                section_card(
+                    "Countries",
+                    dag.AgGrid(
+                        id=MAP_TABLE,
+                        columnDefs=TABLE_COLUMNS,
+                        rowData=[],
+                        defaultColDef={
+                            "sortable": True,
+                            "resizable": True,
+                            "minWidth": 100,
+                            "flex": 1,
+                        },
+                        getRowId="params.data.country",
+                        columnSize="responsiveSizeToFit",
+                        style={"height": "520px"},
+                    ),
+                ),
+                lg=(
+                    7,
+                    5,
+                ),
             ),
         ]
     )

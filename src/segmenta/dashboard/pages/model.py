@@ -26,7 +26,13 @@ import polars as pl
 from dash import Input, Output, State, dcc, html, no_update
 
 from segmenta.dashboard import data, ids, security, state
-from segmenta.dashboard.components import chart_card, current_filters, page_header, section_card
+from segmenta.dashboard.components import (
+    card_row,
+    chart_card,
+    current_filters,
+    page_header,
+    section_card,
+)
 from segmenta.dashboard.filters import Filters
 from segmenta.dashboard.theme import (
     ACCENT,
@@ -113,46 +119,28 @@ def layout(**_query: object) -> html.Div:
                 "like, and what the segments are called.",
             ),
             html.Div(id=ids.MODEL_SUMMARY, className="mb-3 small"),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        chart_card("Elbow: within-cluster SSE by k", ids.MODEL_ELBOW, 300),
-                        lg=6,
-                        className="mb-3",
-                    ),
-                    dbc.Col(
-                        chart_card("Silhouette by k", ids.MODEL_SILHOUETTE, 300),
-                        lg=6,
-                        className="mb-3",
-                    ),
-                ],
-                className="g-3",
+            card_row(
+                chart_card("Elbow: within-cluster SSE by k", ids.MODEL_ELBOW, 300),
+                chart_card("Silhouette by k", ids.MODEL_SILHOUETTE, 300),
             ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        section_card(
-                            "Customers on the first two principal components",
-                            [
-                                html.Div(id=ids.MODEL_SCATTER_NOTE, className="small text-muted"),
-                                dcc.Graph(
-                                    id=ids.MODEL_SCATTER,
-                                    config={"displaylogo": False, "displayModeBar": "hover"},
-                                    style={"height": "420px"},
-                                    figure={"data": [], "layout": {"height": 420}},
-                                ),
-                            ],
+            card_row(
+                section_card(
+                    "Customers on the first two principal components",
+                    [
+                        html.Div(id=ids.MODEL_SCATTER_NOTE, className="small text-muted"),
+                        dcc.Graph(
+                            id=ids.MODEL_SCATTER,
+                            config={"displaylogo": False, "displayModeBar": "hover"},
+                            style={"height": "420px"},
+                            figure={"data": [], "layout": {"height": 420}},
                         ),
-                        lg=7,
-                        className="mb-3",
-                    ),
-                    dbc.Col(
-                        chart_card("Segment profiles (standardised means)", ids.MODEL_HEATMAP, 440),
-                        lg=5,
-                        className="mb-3",
-                    ),
-                ],
-                className="g-3",
+                    ],
+                ),
+                chart_card("Segment profiles (standardised means)", ids.MODEL_HEATMAP, 440),
+                lg=(
+                    7,
+                    5,
+                ),
             ),
             section_card(
                 "Segments",

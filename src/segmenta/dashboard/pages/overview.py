@@ -16,6 +16,7 @@ from dash import Input, Output, State, ctx, html
 
 from segmenta.dashboard import data, ids, state
 from segmenta.dashboard.components import (
+    card_row,
     chart_card,
     current_filters,
     kpi_card,
@@ -144,25 +145,11 @@ def layout(**_query: object) -> html.Div:
                 "Click a segment (bar, bubble or table row) to list its customers.",
             ),
             html.Div(id=OVERVIEW_KPIS, className="mb-3"),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        chart_card("Customers per segment", OVERVIEW_CUSTOMERS_BAR, 330),
-                        lg=4,
-                        className="mb-3",
-                    ),
-                    dbc.Col(
-                        chart_card("Revenue per segment", OVERVIEW_REVENUE_BAR, 330),
-                        lg=4,
-                        className="mb-3",
-                    ),
-                    dbc.Col(
-                        chart_card("Revenue per customer vs recency", OVERVIEW_BUBBLE, 330),
-                        lg=4,
-                        className="mb-3",
-                    ),
-                ],
-                className="g-3",
+            card_row(
+                chart_card("Customers per segment", OVERVIEW_CUSTOMERS_BAR, 330),
+                chart_card("Revenue per segment", OVERVIEW_REVENUE_BAR, 330),
+                chart_card("Revenue per customer vs recency", OVERVIEW_BUBBLE, 330),
+                lg=4,
             ),
             section_card(
                 "Segments",

@@ -33,7 +33,7 @@ import polars as pl
 from dash import Input, Output, State, dcc, html
 
 from segmenta.dashboard import data, ids, security, state
-from segmenta.dashboard.components import page_header, section_card
+from segmenta.dashboard.components import card_row, page_header, section_card
 from segmenta.warehouse.analyst import QueryRefusedError, run_read_only_query, to_csv
 from segmenta.warehouse.catalog import catalog
 from segmenta.warehouse.connection import WarehouseReader
@@ -119,86 +119,79 @@ def layout(**_query: object) -> html.Div:
     )
     example_options = [{"label": title, "value": key} for key, (title, _t) in examples().items()]
     default_text = examples().get(DEFAULT_EXAMPLE, ("", ""))[1] if analyst else ""
-    workspace = dbc.Row(
+    workspace = card_row(
         [
-            dbc.Col(
+            dbc.Row(
                 [
-                    dbc.Row(
+                    dbc.Col(
+                        dcc.Dropdown(
+                            id=ids.SQL_EXAMPLES,
+                            options=example_options,
+                            placeholder="Saved example queries",
+                            clearable=True,
+                            searchable=False,
+                        ),
+                        md=6,
+                    ),
+                    dbc.Col(
                         [
-                            dbc.Col(
-                                dcc.Dropdown(
-                                    id=ids.SQL_EXAMPLES,
-                                    options=example_options,
-                                    placeholder="Saved example queries",
-                                    clearable=True,
-                                    searchable=False,
-                                ),
-                                md=6,
+                            dbc.Button("Run", id=ids.SQL_RUN, color="primary", size="sm"),
+                            dbc.Button(
+                                "Download CSV",
+                                id=ids.SQL_CSV,
+                                color="primary",
+                                outline=True,
+                                size="sm",
+                                className="ms-2",
                             ),
-                            dbc.Col(
-                                [
-                                    dbc.Button("Run", id=ids.SQL_RUN, color="primary", size="sm"),
-                                    dbc.Button(
-                                        "Download CSV",
-                                        id=ids.SQL_CSV,
-                                        color="primary",
-                                        outline=True,
-                                        size="sm",
-                                        className="ms-2",
-                                    ),
-                                    dcc.Download(id=ids.SQL_DOWNLOAD),
-                                ],
-                                md=6,
-                                className="text-md-end mt-2 mt-md-0",
-                            ),
+                            dcc.Download(id=ids.SQL_DOWNLOAD),
                         ],
-                        className="mb-2 g-2",
+                        md=6,
+                        className="text-md-end mt-2 mt-md-0",
                     ),
-                    dbc.Textarea(
-                        id=ids.SQL_EDITOR,
-                        value=default_text,
-                        rows=12,
-                        spellcheck=False,
-                        maxLength=MAX_QUERY_CHARS,
-                        className="font-monospace small sql-editor mb-2",
-                        placeholder="SELECT ... FROM customer_360 ...",
-                    ),
-                    html.Div(id=ids.SQL_STATUS, className="small mb-2"),
-                    dag.AgGrid(
-                        id=ids.SQL_RESULT,
-                        columnDefs=[],
-                        rowData=[],
-                        defaultColDef={
-                            "sortable": True,
-                            "resizable": True,
-                            "filter": True,
-                            "minWidth": 120,
-                            "flex": 1,
-                            "wrapHeaderText": True,
-                            "autoHeaderHeight": True,
-                        },
-                        dashGridOptions={"animateRows": False, "enableCellTextSelection": True},
-                        style={"height": "440px", "width": "100%"},
-                    ),
-                    dcc.Store(id=ids.SQL_LAST_QUERY, data=""),
                 ],
-                lg=8,
-                className="mb-3",
+                className="mb-2 g-2",
             ),
-            dbc.Col(
-                section_card(
-                    "Schema",
-                    html.Div(
-                        schema_panel(state.reader()) if analyst else None,
-                        id=ids.SQL_SCHEMA,
-                        style={"maxHeight": "640px", "overflowY": "auto"},
-                    ),
-                ),
-                lg=4,
-                className="mb-3",
+            dbc.Textarea(
+                id=ids.SQL_EDITOR,
+                value=default_text,
+                rows=12,
+                spellcheck=False,
+                maxLength=MAX_QUERY_CHARS,
+                className="font-monospace small sql-editor mb-2",
+                placeholder="SELECT ... FROM customer_360 ...",
             ),
+            html.Div(id=ids.SQL_STATUS, className="small mb-2"),
+            dag.AgGrid(
+                id=ids.SQL_RESULT,
+                columnDefs=[],
+                rowData=[],
+                defaultColDef={
+                    "sortable": True,
+                    "resizable": True,
+                    "filter": True,
+                    "minWidth": 120,
+                    "flex": 1,
+                    "wrapHeaderText": True,
+                    "autoHeaderHeight": True,
+                },
+                dashGridOptions={"animateRows": False, "enableCellTextSelection": True},
+                style={"height": "440px", "width": "100%"},
+            ),
+            dcc.Store(id=ids.SQL_LAST_QUERY, data=""),
         ],
-        className="g-3",
+        section_card(
+            "Schema",
+            html.Div(
+                schema_panel(state.reader()) if analyst else None,
+                id=ids.SQL_SCHEMA,
+                style={"maxHeight": "640px", "overflowY": "auto"},
+            ),
+        ),
+        lg=(
+            8,
+            4,
+        ),
     )
     notice = (
         [] if analyst else [dbc.Alert(ANALYSTS_ONLY, color="secondary", className="analysts-only")]
