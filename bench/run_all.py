@@ -293,7 +293,7 @@ def main() -> None:
             if out.returncode == 0
             else out.stderr[-2000:]
         )
-    machine = f"{platform.machine()}, {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, Python {platform.python_version()}"
+    machine = f"{platform.machine()}, {subprocess.run(['nproc'], capture_output=True, text=True, check=False).stdout.strip()} cores, Python {platform.python_version()}"
     report = {
         "machine": machine,
         "minutes": round((time.time() - started) / 60, 1),

@@ -3,7 +3,7 @@
     python scripts/schema_doc.py > docs/schema.md
 
 The parsing is :mod:`segmenta.warehouse.catalog` (the dashboard's SQL page shows the same
-descriptions); ``tests/test_docs.py`` checks that docs/schema.md is this output.
+descriptions); ``tests/system/test_docs.py`` checks that docs/schema.md is this output.
 """
 
 from __future__ import annotations

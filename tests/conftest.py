@@ -25,6 +25,21 @@ SHARED_DATA = Path(os.environ.get("SEGMENTA_SHARED_DATA", REPO_ROOT.parent / "sh
 ON_CI = os.environ.get("CI", "").lower() == "true"
 
 
+#: test folders whose every test carries a marker, so that ``-m`` can leave the folder out
+FOLDER_MARKERS = {"browser": "browser", "system": "slow"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test under ``tests/browser`` as ``browser`` and under ``tests/system`` as ``slow``.
+
+    The fast lane (``pytest -m "not slow and not browser"``) then needs no marker in those files.
+    """
+    for item in items:
+        folder = item.path.relative_to(REPO_ROOT / "tests").parts[0]
+        if marker := FOLDER_MARKERS.get(folder):
+            item.add_marker(marker)
+
+
 def tool(name: str) -> str | None:
     """An executable installed beside this Python (the venv's bin/) or on PATH."""
     beside = Path(sys.executable).parent / name

@@ -79,8 +79,8 @@ def parse_users(path: Path) -> dict[str, tuple[str, str]]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise UsersFileError(f"{path}: cannot read the users file ({exc.strerror})") from None
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
         if not line or line.startswith("#"):
             continue
         parts = line.split(":", 2)

@@ -40,7 +40,7 @@ class RawTable:
 
 def file_format(path: Path) -> str:
     suffix = path.suffix.lower()
-    if suffix == ".parquet" or suffix == ".pq":
+    if suffix in {".parquet", ".pq"}:
         return "parquet"
     if suffix in EXCEL_SUFFIXES:
         return "xlsx"

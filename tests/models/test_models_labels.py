@@ -12,7 +12,7 @@ import pytest
 from segmenta.models.labels import SegmentLabelError, rename_segment, validate_label
 from segmenta.models.run import run_model
 from segmenta.warehouse.connection import WarehouseMissingError, current_file
-from tests.test_models_support import synthetic_warehouse
+from tests.helpers.models import synthetic_warehouse
 
 
 @pytest.fixture(scope="module")

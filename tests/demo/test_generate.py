@@ -76,7 +76,7 @@ def test_invoice_columns_and_dtypes(invoices: pl.DataFrame) -> None:
 def test_invoice_values_look_like_the_export(invoices: pl.DataFrame) -> None:
     assert invoices["InvoiceNo"].str.contains(r"^C?\d{6}$").all()
     # Only CustomerID has nulls.
-    nulls = {c: n for c, n in zip(invoices.columns, invoices.null_count().row(0), strict=True)}
+    nulls = dict(zip(invoices.columns, invoices.null_count().row(0), strict=True))
     assert {c for c, n in nulls.items() if n} == {"CustomerID"}
     products = invoices.filter(IS_PRODUCT)
     assert products["StockCode"].str.contains(r"^\d{5}[A-G]?$").all()

@@ -23,7 +23,7 @@ from segmenta.models.churn import (
     split_customers,
 )
 from segmenta.models.features import compute_customer_features, read_buyers_between, read_population
-from tests.test_models_support import add_lines, create_warehouse, synthetic_lines
+from tests.helpers.models import add_lines, create_warehouse, synthetic_lines
 
 HORIZON = 90
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from segmenta.etl.rules import describe_rules
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_schema_doc_matches_the_sql_files() -> None:

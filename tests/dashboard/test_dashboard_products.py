@@ -13,8 +13,7 @@ from segmenta.dashboard import data, ids
 from segmenta.dashboard.filters import FilterOptions, Filters
 from segmenta.dashboard.pages import products
 from segmenta.warehouse.connection import WarehouseReader
-from tests.test_dashboard_app import HOSTILE, call
-from tests.test_dashboard_data import PURCHASE, busiest_country
+from tests.helpers.dashboard import HOSTILE, PURCHASE, busiest_country, call
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ import pytest
 
 from segmenta.models.run import run_model
 from segmenta.warehouse.analyst import run_read_only_query
-from tests.test_models_support import synthetic_warehouse
+from tests.helpers.models import synthetic_warehouse
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "models.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "models.md"
 
 
 def sql_blocks() -> list[str]:

@@ -24,8 +24,7 @@ from segmenta.dashboard.pages import map as map_page
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseMissingError, WarehouseReader, current_file
 from tests.helpers import demo_warehouse_at
-
-HOSTILE = "x' OR '1'='1'); DROP TABLE dim_customer; --"
+from tests.helpers.dashboard import HOSTILE, call
 
 
 @pytest.fixture(scope="session")
@@ -57,52 +56,6 @@ def _strings(node: object) -> list[str]:
     if isinstance(node, list):
         return [s for value in node for s in _strings(value)]
     return []
-
-
-def _targets(output: str) -> list[tuple[str, str]]:
-    """[(component id, property)] of a Dash dependency's output string."""
-    parts = output.strip(".").split("...") if output.startswith("..") else [output]
-    return [tuple(part.split("@")[0].rsplit(".", 1)) for part in parts]  # type: ignore[misc]
-
-
-def call(
-    client: FlaskClient,
-    first_output: str,
-    inputs: dict[str, Any],
-    state: dict[str, Any] | None = None,
-    triggered: str | None = None,
-) -> dict[str, dict[str, Any]]:
-    """POST one callback as the renderer does; returns {component id: {property: value}}.
-
-    ``first_output`` is "id.prop" of the callback's first output; ``inputs`` and ``state`` map
-    "id.prop" to values (missing ones are sent as None).
-    """
-    deps = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in deps if _targets(d["output"])[0] == tuple(first_output.rsplit(".", 1)))
-
-    def items(specs: list[dict[str, str]], values: dict[str, Any]) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": s["id"],
-                "property": s["property"],
-                "value": values.get(f"{s['id']}.{s['property']}"),
-            }
-            for s in specs
-        ]
-
-    outputs = [{"id": i, "property": p} for i, p in _targets(dep["output"])]
-    payload = {
-        "output": dep["output"],
-        "outputs": outputs if len(outputs) > 1 else outputs[0],
-        "inputs": items(dep["inputs"], inputs),
-        "state": items(dep["state"], state or {}),
-        "changedPropIds": [triggered] if triggered else [],
-    }
-    response = client.post("/_dash-update-component", json=payload)
-    if response.status_code == 204:  # PreventUpdate
-        return {}
-    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
-    return response.get_json()["response"]
 
 
 # -- the shell ---------------------------------------------------------------------------------

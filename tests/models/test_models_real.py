@@ -11,7 +11,7 @@ import pytest
 from segmenta.etl.load import ingest
 from segmenta.models.run import RunSummary, run_model
 from segmenta.models.scoring import score_customer
-from tests.test_models_docs import check_reproduced
+from tests.models.test_models_docs import check_reproduced
 
 pytestmark = [pytest.mark.real_data, pytest.mark.slow]
 

@@ -16,7 +16,7 @@ import yaml
 from tests.conftest import skip_or_fail, tool
 from tests.helpers import demo_warehouse_at
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCKER = ROOT / "docker"
 
 

@@ -26,9 +26,9 @@ from segmenta.warehouse import analyst, catalog
 from segmenta.warehouse.analyst import QueryRefusedError, run_read_only_query
 from segmenta.warehouse.connection import WarehouseReader
 from segmenta.warehouse.schema import VIEW_ORDER, table_names
-from tests.test_dashboard_app import call
+from tests.helpers.dashboard import call
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

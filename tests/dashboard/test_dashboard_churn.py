@@ -18,9 +18,7 @@ from segmenta.dashboard.filters import FilterOptions, Filters
 from segmenta.dashboard.pages import churn
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader
-from tests.test_dashboard_app import call
-from tests.test_dashboard_data import PURCHASE, busiest_country
-from tests.test_dashboard_score import customer_table_warehouse_at
+from tests.helpers.dashboard import PURCHASE, busiest_country, call, customer_table_warehouse_at
 
 
 @pytest.fixture

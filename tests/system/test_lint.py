@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import skip_or_fail, tool
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PATHS = ["src", "tests", "bench", "scripts"]
 
 

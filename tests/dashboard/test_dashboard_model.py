@@ -22,8 +22,7 @@ from segmenta.dashboard.filters import FilterOptions, Filters
 from segmenta.dashboard.pages import model as model_page
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader, current_file
-from tests.test_dashboard_app import HOSTILE, call
-from tests.test_dashboard_data import busiest_country
+from tests.helpers.dashboard import HOSTILE, busiest_country, call
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from segmenta.models.features import (
     read_data_fingerprint,
     read_population,
 )
-from tests.test_models_support import add_customer_table, add_lines, create_warehouse, lines_frame
+from tests.helpers.models import add_customer_table, add_lines, create_warehouse, lines_frame
 
 # Customer 1: three purchase invoices and one cancellation (a return of 2 units).
 #   1001 Mon 2021-03-01: A 2 x 5.00, B 1 x 10.00        -> 3 units, 2 products, 20.00

@@ -16,7 +16,7 @@ from sklearn.metrics import roc_auc_score
 from segmenta.models.errors import ModelInputError
 from segmenta.models.run import RunSummary, run_model
 from segmenta.warehouse.connection import WarehouseMissingError, current_file
-from tests.test_models_support import (
+from tests.helpers.models import (
     add_customer_table,
     add_lines,
     create_warehouse,

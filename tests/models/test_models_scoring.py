@@ -26,7 +26,7 @@ from segmenta.models.errors import ModelInputError
 from segmenta.models.run import run_model
 from segmenta.models.scoring import ScoringInputError, model_inputs, score_customer
 from segmenta.warehouse.connection import current_file
-from tests.test_models_support import (
+from tests.helpers.models import (
     add_customer_table,
     create_warehouse,
     mall_like_rows,

@@ -21,8 +21,8 @@ from segmenta.models import scoring
 from segmenta.models.labels import rename_segment
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader, current_file
-from tests.helpers import csv_text, demo_warehouse_at, write_csv
-from tests.test_dashboard_app import call
+from tests.helpers import csv_text, write_csv
+from tests.helpers.dashboard import call, customer_table_warehouse_at
 
 REQUIRED = {"recency_days": 12, "frequency": 5, "monetary": 1400.0}
 
@@ -339,27 +339,6 @@ def test_the_background_map_follows_the_slicers(client: FlaskClient) -> None:
     high = _outputs_by_key(call_score(client, values, store="?risk=high"))
     count = lambda out: sum(len(t["x"]) for t in out[ids.SCORE_PROJECTION]["figure"]["data"][:-1])  # noqa: E731
     assert 0 < count(high) < count(everyone) <= score_page.BACKGROUND_POINTS
-
-
-def customer_table_warehouse_at(base: Path) -> Path:
-    """A warehouse with the demo's customer table and no invoices, modelled: a customer-table
-    run (built once under ``base``, like :func:`demo_warehouse_at`)."""
-    import fcntl
-
-    from segmenta.etl.load import ingest
-    from segmenta.models.run import run_model
-
-    demo_warehouse_at(base)  # writes the demo data
-    folder = base / "customer-table"
-    folder.mkdir(parents=True, exist_ok=True)
-    warehouse = folder / "warehouse.duckdb"
-    with (folder / "lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (folder / "built").exists():
-            ingest(warehouse, [], customer_file=base / "demo-data" / "customers.csv")
-            run_model(warehouse, seed=42)
-            (folder / "built").touch()
-    return warehouse
 
 
 @pytest.fixture(scope="module")

@@ -19,24 +19,9 @@ from segmenta.dashboard import data
 from segmenta.dashboard.filters import FilterOptions, Filters
 from segmenta.warehouse.connection import WarehouseReader, current_file
 from tests.helpers import DEMO_CUSTOMERS
+from tests.helpers.dashboard import PURCHASE, busiest_country, sql
 
 #: a purchase line, as the models define it (quantity > 0 on a non-cancellation invoice)
-PURCHASE = "f.quantity > 0 AND NOT f.is_cancellation"
-
-
-def sql(reader: WarehouseReader, query: str, params: dict | None = None) -> pl.DataFrame:
-    """An independent check query (test-only SQL)."""
-    return reader.query(query, params)
-
-
-def busiest_country(reader: WarehouseReader, not_: str = "United Kingdom") -> str:
-    return sql(
-        reader,
-        "SELECT k.country_name FROM fact_invoice_line f JOIN dim_country k USING (country_key) "
-        "WHERE k.country_name <> $c AND f.customer_key IN (SELECT customer_key FROM customer_360) "
-        "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
-        {"c": not_},
-    ).item()
 
 
 # -- options and the SQL files ---------------------------------------------------------------

@@ -24,8 +24,7 @@ from segmenta.dashboard.filters import Filters
 from segmenta.dashboard.pages import score as score_page
 from segmenta.models import scoring
 from segmenta.warehouse.connection import WarehouseReader, current_file
-from tests.helpers import demo_warehouse_at
-from tests.test_dashboard_browser import (  # noqa: F401  (duo and page are fixtures)
+from tests.browser.test_browser_pages import (  # noqa: F401  (duo and page are fixtures)
     coverage_text,
     duo,
     expected_coverage,
@@ -38,6 +37,7 @@ from tests.test_dashboard_browser import (  # noqa: F401  (duo and page are fixt
     severe_errors,
     wait_until,
 )
+from tests.helpers import demo_warehouse_at
 
 pytestmark = [
     pytest.mark.browser,

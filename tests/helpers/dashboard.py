@@ -1,0 +1,99 @@
+"""Shared helpers of the dashboard tests: the callback client, check queries, warehouses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from flask.testing import FlaskClient
+
+from segmenta.warehouse.connection import WarehouseReader
+from tests.helpers import demo_warehouse_at
+
+#: a string that would break SQL built by formatting (every value must be a bound parameter)
+HOSTILE = "x' OR '1'='1'); DROP TABLE dim_customer; --"
+#: the fact-line predicate of a purchase (test-only SQL)
+PURCHASE = "f.quantity > 0 AND NOT f.is_cancellation"
+
+
+def sql(reader: WarehouseReader, query: str, params: dict | None = None) -> pl.DataFrame:
+    """An independent check query (test-only SQL)."""
+    return reader.query(query, params)
+
+
+def busiest_country(reader: WarehouseReader, not_: str = "United Kingdom") -> str:
+    return sql(
+        reader,
+        "SELECT k.country_name FROM fact_invoice_line f JOIN dim_country k USING (country_key) "
+        "WHERE k.country_name <> $c AND f.customer_key IN (SELECT customer_key FROM customer_360) "
+        "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+        {"c": not_},
+    ).item()
+
+
+def _targets(output: str) -> list[tuple[str, str]]:
+    """[(component id, property)] of a Dash dependency's output string."""
+    parts = output.strip(".").split("...") if output.startswith("..") else [output]
+    return [tuple(part.split("@")[0].rsplit(".", 1)) for part in parts]  # type: ignore[misc]
+
+
+def call(
+    client: FlaskClient,
+    first_output: str,
+    inputs: dict[str, Any],
+    state: dict[str, Any] | None = None,
+    triggered: str | None = None,
+) -> dict[str, dict[str, Any]]:
+    """POST one callback as the renderer does; returns {component id: {property: value}}.
+
+    ``first_output`` is "id.prop" of the callback's first output; ``inputs`` and ``state`` map
+    "id.prop" to values (missing ones are sent as None).
+    """
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = next(d for d in deps if _targets(d["output"])[0] == tuple(first_output.rsplit(".", 1)))
+
+    def items(specs: list[dict[str, str]], values: dict[str, Any]) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": s["id"],
+                "property": s["property"],
+                "value": values.get(f"{s['id']}.{s['property']}"),
+            }
+            for s in specs
+        ]
+
+    outputs = [{"id": i, "property": p} for i, p in _targets(dep["output"])]
+    payload = {
+        "output": dep["output"],
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": items(dep["inputs"], inputs),
+        "state": items(dep["state"], state or {}),
+        "changedPropIds": [triggered] if triggered else [],
+    }
+    response = client.post("/_dash-update-component", json=payload)
+    if response.status_code == 204:  # PreventUpdate
+        return {}
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    return response.get_json()["response"]
+
+
+def customer_table_warehouse_at(base: Path) -> Path:
+    """A warehouse with the demo's customer table and no invoices, modelled: a customer-table
+    run (built once under ``base``, like :func:`demo_warehouse_at`)."""
+    import fcntl
+
+    from segmenta.etl.load import ingest
+    from segmenta.models.run import run_model
+
+    demo_warehouse_at(base)  # writes the demo data
+    folder = base / "customer-table"
+    folder.mkdir(parents=True, exist_ok=True)
+    warehouse = folder / "warehouse.duckdb"
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "built").exists():
+            ingest(warehouse, [], customer_file=base / "demo-data" / "customers.csv")
+            run_model(warehouse, seed=42)
+            (folder / "built").touch()
+    return warehouse
