@@ -59,7 +59,7 @@ CHROMIUM_FLAGS = (
 
 def build_demo_warehouse(directory: Path, n_customers: int = 2000, seed: int = 42) -> Path:
     """generate -> ingest -> model into ``directory``; returns the warehouse path."""
-    from segmenta.etl.generate import write_demo_data
+    from segmenta.demo import write_demo_data
     from segmenta.etl.load import ingest
     from segmenta.models.run import run_model
 

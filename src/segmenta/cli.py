@@ -36,9 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--seed", type=int, default=None, help="random seed (default $SEGMENTA_SEED or 42)"
     )
-    p.add_argument("--out", type=Path, default=Path("demo-data"), help="output folder")
     p.add_argument(
-        "--format", choices=["csv", "parquet"], default="csv", help="invoice file format"
+        "--out", type=Path, default=Path("demo-data"), help="output folder (default demo-data)"
+    )
+    p.add_argument(
+        "--format",
+        choices=["csv", "parquet"],
+        default="csv",
+        help="invoice file format (default csv; customers.csv is always CSV)",
     )
 
     p = sub.add_parser(
@@ -115,7 +120,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
-    from segmenta.etl.generate import write_demo_data
+    from segmenta.demo import write_demo_data
 
     files = write_demo_data(
         args.out, n_customers=args.customers, seed=settings.seed, fmt=args.format
@@ -226,7 +231,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from segmenta.etl.generate import write_demo_data
+    from segmenta.demo import write_demo_data
     from segmenta.etl.load import ingest
 
     files = write_demo_data(args.out, n_customers=args.customers, seed=settings.seed)

@@ -64,7 +64,7 @@ DEMO_SEED = 42
 
 def demo_warehouse_at(base: Path, *, with_customer_table: bool = True) -> Path:
     """Build (once: later calls reuse it) a demo warehouse under ``base``; return its path."""
-    from segmenta.etl.generate import write_demo_data
+    from segmenta.demo import write_demo_data
     from segmenta.etl.load import ingest
     from segmenta.models.run import run_model
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segmenta.etl.generate import write_demo_data
+from segmenta.demo import write_demo_data
 from segmenta.etl.load import ingest
 
 pytestmark = pytest.mark.slow
