@@ -6,11 +6,11 @@
 -- invariant: per load, sum(lines) = the load's fact rows and sum(revenue) = their gross
 -- purchase amount (segmenta doctor checks both).
 CREATE TABLE IF NOT EXISTS agg_invoice_day (
-    load_id         INTEGER NOT NULL,
-    invoice_no      VARCHAR NOT NULL,
-    customer_key    INTEGER NOT NULL,   -- 0 = unknown customer
-    country_key     INTEGER NOT NULL,
-    date_key        INTEGER NOT NULL,
+    load_id         INTEGER NOT NULL,   -- the load the lines came in (load_log.load_id)
+    invoice_no      VARCHAR NOT NULL,   -- invoice number, as in fact_invoice_line
+    customer_key    INTEGER NOT NULL,   -- dim_customer.customer_key; 0 = unknown customer
+    country_key     INTEGER NOT NULL,   -- dim_country.country_key of the lines
+    date_key        INTEGER NOT NULL,   -- dim_date.date_key (yyyymmdd) of the lines' invoice day
     lines           INTEGER NOT NULL,   -- invoice lines
     purchase_lines  INTEGER NOT NULL,   -- lines with quantity > 0 on a non-cancellation invoice
     revenue         DOUBLE NOT NULL,    -- gross: sum of amount over the purchase lines

@@ -8,10 +8,10 @@
 -- load's purchase lines in fact_invoice_line (segmenta doctor checks both).
 CREATE TABLE IF NOT EXISTS agg_product_day (
     run_id          INTEGER,            -- the model run the segments come from (NULL: none yet)
-    load_id         INTEGER NOT NULL,
-    product_key     INTEGER NOT NULL,
-    country_key     INTEGER NOT NULL,
-    date_key        INTEGER NOT NULL,
+    load_id         INTEGER NOT NULL,   -- the load the lines came in (load_log.load_id)
+    product_key     INTEGER NOT NULL,   -- dim_product.product_key
+    country_key     INTEGER NOT NULL,   -- dim_country.country_key of the lines
+    date_key        INTEGER NOT NULL,   -- dim_date.date_key (yyyymmdd) of the lines' invoice day
     segment_id      INTEGER,            -- customer_segment.segment_id in run_id
     risk_band       VARCHAR,            -- churn_score.risk_band in run_id
     revenue         DOUBLE NOT NULL,    -- gross: sum of amount over the purchase lines

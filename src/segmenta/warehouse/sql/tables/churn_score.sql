@@ -8,9 +8,11 @@
 -- first purchase is after the cutoff.
 -- key: (run_id, customer_key). invariant: 0 <= churn_probability <= 1.
 CREATE TABLE IF NOT EXISTS churn_score (
-    run_id             INTEGER NOT NULL,
-    customer_key       INTEGER NOT NULL,
-    churn_probability  DOUBLE NOT NULL,
+    run_id             INTEGER NOT NULL,  -- model_run.run_id (invoice runs only)
+    customer_key       INTEGER NOT NULL,  -- dim_customer.customer_key
+    churn_probability  DOUBLE NOT NULL,   -- P(no purchase in the next horizon_days) by the
+                                          -- classifier refitted on all labelled customers;
+                                          -- risk_band: 'low' below 1/3, 'high' from 2/3 on
     risk_band          VARCHAR NOT NULL,  -- 'low' | 'medium' | 'high'
     eval_split         VARCHAR,           -- 'train' | 'test' | NULL (not a customer at the cutoff)
     eval_churned       BOOLEAN,           -- no purchase in (cutoff, as_of_date]

@@ -3,10 +3,11 @@
 -- The behaviour columns are NULL in customer-table mode; `attributes` holds the customer
 -- table's numeric columns (dim_customer's age, annual_income_k, spending_score and the numeric
 -- rows of customer_attribute) as loaded, before any imputation.
+-- Purchases are lines with quantity > 0 on non-cancellation invoices; days are calendar days.
 -- key: (run_id, customer_key). invariant: no NaN or infinity.
 CREATE TABLE IF NOT EXISTS customer_features (
-    run_id              INTEGER NOT NULL,
-    customer_key        INTEGER NOT NULL,
+    run_id              INTEGER NOT NULL, -- model_run.run_id
+    customer_key        INTEGER NOT NULL, -- dim_customer.customer_key
     recency_days        DOUBLE,   -- days from the last purchase to as_of_date
     frequency           DOUBLE,   -- distinct purchase invoices
     monetary            DOUBLE,   -- gross revenue of purchases
@@ -14,6 +15,7 @@ CREATE TABLE IF NOT EXISTS customer_features (
     unique_items        DOUBLE,   -- distinct stock codes bought
     avg_ticket          DOUBLE,   -- mean amount per purchase line
     avg_days_between    DOUBLE,   -- mean days between consecutive purchase invoices
+                                  -- (NULL for a single invoice)
     returns             DOUBLE,   -- units returned
     return_rate         DOUBLE,   -- returns / items
     basket_size         DOUBLE,   -- mean units per purchase invoice

@@ -1,5 +1,27 @@
 -- customer_360: one row per customer of the latest model run: who they are, what they do,
 -- their segment and churn risk.
+-- columns:
+--   customer_key: dim_customer.customer_key (never 0 here)
+--   customer_id = dim_customer.customer_id
+--   display_name = dim_customer.display_name
+--   country: the customer's country (dim_country.country_name of dim_customer.country_key)
+--   iso_alpha3 = dim_country.iso_alpha3
+--   gender = dim_customer.gender
+--   age = dim_customer.age
+--   annual_income_k = dim_customer.annual_income_k
+--   spending_score = dim_customer.spending_score
+--   first_purchase_at = dim_customer.first_purchase_at
+--   last_purchase_at = dim_customer.last_purchase_at
+--   customer_features.* EXCLUDE (run_id, customer_key, attributes): the latest run's features
+--   segment_id = customer_segment.segment_id
+--   segment: the segment's name in force (segment_named.display_label)
+--   segment_signature = segment.signature
+--   segment_distance = customer_segment.distance
+--   pc1 = customer_segment.pc1
+--   pc2 = customer_segment.pc2
+--   churn_probability: churn_score.churn_probability; NULL in customer-table runs
+--   risk_band: churn_score.risk_band ('low' | 'medium' | 'high'); NULL in customer-table runs
+--   run_id: the latest model run (latest_run.run_id)
 CREATE OR REPLACE VIEW customer_360 AS
 WITH
 run AS (SELECT run_id, as_of_date FROM latest_run),

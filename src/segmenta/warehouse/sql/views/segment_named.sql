@@ -1,5 +1,10 @@
 -- segment_named: one row per (run, segment) with the name in force: the manager's label for
 -- the segment's signature where there is one, the generated name otherwise.
+-- columns:
+--   segment.*: the segment's columns, unchanged
+--   display_label: the name in force: the newest segment_label.label for the signature, else
+--       the generated name
+--   is_renamed: a manager's label is in force
 CREATE OR REPLACE VIEW segment_named AS
 WITH
 labels AS (

@@ -1,4 +1,17 @@
 -- v_invoice: one row per invoice (number), summing its lines.
+-- columns:
+--   invoice_no = fact_invoice_line.invoice_no
+--   invoice_ts: the earliest invoice_ts of its lines
+--   customer_key: dim_customer.customer_key of (any of) its lines; 0 = unknown customer
+--   country_key: dim_country.country_key of (any of) its lines
+--   n_lines: accepted lines of the invoice
+--   quantity: sum of the lines' quantity (returns count negative)
+--   amount: sum of the lines' amount (returns count negative)
+--   is_cancellation: some line is on a cancellation invoice (the number starts with 'C')
+--   has_returns: some line has a negative quantity
+--   customer_id = dim_customer.customer_id
+--   display_name = dim_customer.display_name
+--   country_name = dim_country.country_name
 CREATE OR REPLACE VIEW v_invoice AS
 WITH
 lines AS (SELECT * FROM fact_invoice_line),

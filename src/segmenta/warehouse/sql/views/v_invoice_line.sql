@@ -1,4 +1,28 @@
 -- v_invoice_line: one row per accepted invoice line, with its dimensions' readable names.
+-- columns:
+--   line_id = fact_invoice_line.line_id
+--   load_id = fact_invoice_line.load_id
+--   source_row = fact_invoice_line.source_row
+--   invoice_no = fact_invoice_line.invoice_no
+--   invoice_ts = fact_invoice_line.invoice_ts
+--   date_key = fact_invoice_line.date_key
+--   customer_key = fact_invoice_line.customer_key
+--   customer_id = dim_customer.customer_id
+--   display_name = dim_customer.display_name
+--   product_key = fact_invoice_line.product_key
+--   stock_code = dim_product.stock_code
+--   description = dim_product.description
+--   is_product = dim_product.is_product
+--   country_key = fact_invoice_line.country_key
+--   country_name = dim_country.country_name
+--   iso_alpha3 = dim_country.iso_alpha3
+--   quantity = fact_invoice_line.quantity
+--   unit_price = fact_invoice_line.unit_price
+--   amount = fact_invoice_line.amount
+--   is_return = fact_invoice_line.is_return
+--   is_cancellation = fact_invoice_line.is_cancellation
+--   is_duplicate = fact_invoice_line.is_duplicate
+--   customer_is_excluded = dim_customer.is_excluded
 CREATE OR REPLACE VIEW v_invoice_line AS
 WITH
 lines AS (SELECT * FROM fact_invoice_line),
