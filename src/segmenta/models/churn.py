@@ -30,6 +30,7 @@ from segmenta.models.bgnbd import (
     probability_no_purchase,
 )
 from segmenta.models.transform import LOG_SCALED_BEHAVIOUR, feature_matrix
+from segmenta.warehouse.vocabulary import RISK_BANDS, RISK_THRESHOLDS
 
 CHURN_FEATURES = (
     "recency_days",
@@ -46,8 +47,6 @@ CHURN_FEATURES = (
     "purchase_days",
 )
 TEST_SHARE = 0.3
-#: churn probability below the first is 'low', from the second on 'high'
-RISK_THRESHOLDS = (1 / 3, 2 / 3)
 #: regularisation of the logistic regression (chosen by 5-fold CV on the real data)
 CLASSIFIER_C = 0.1
 MIN_LABELLED = 50
@@ -160,9 +159,11 @@ def curve_points(model: str, y: np.ndarray, p: np.ndarray, max_points: int = 101
 
 
 def risk_bands(p: np.ndarray) -> list[str]:
-    """'low' | 'medium' | 'high' by :data:`RISK_THRESHOLDS`."""
-    low, high = RISK_THRESHOLDS
-    return ["high" if v >= high else "medium" if v >= low else "low" for v in np.asarray(p)]
+    """'low' | 'medium' | 'high' of every probability: the rule of
+    :func:`segmenta.warehouse.vocabulary.risk_band`, vectorised (the number of
+    :data:`~segmenta.warehouse.vocabulary.RISK_THRESHOLDS` reached picks the band)."""
+    reached = (np.asarray(p, dtype=float)[:, None] >= np.asarray(RISK_THRESHOLDS)).sum(axis=1)
+    return np.asarray(RISK_BANDS)[reached].tolist()
 
 
 @dataclass
