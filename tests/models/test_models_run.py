@@ -14,7 +14,8 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from segmenta.models.errors import ModelInputError
-from segmenta.models.run import RunSummary, run_model
+from segmenta.models.report import RunSummary
+from segmenta.models.run import run_model
 from segmenta.warehouse.connection import WarehouseMissingError, current_file
 from tests.helpers.models import (
     add_customer_table,

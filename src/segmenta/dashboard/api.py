@@ -66,7 +66,8 @@ def loaded_model(reader: WarehouseReader) -> ScoringModel:
     with _models_lock:
         if key in _models:
             return _models[key]
-        model = ScoringModel.load(reader)  # under the lock: a new version is loaded once, not per thread
+        # under the lock: a new version is loaded once, not once per thread
+        model = ScoringModel.load(reader)
         _models[key] = model
         while len(_models) > 2:
             _models.popitem(last=False)

@@ -49,8 +49,6 @@ CHURN_FEATURES = (
 TEST_SHARE = 0.3
 #: regularisation of the logistic regression (chosen by 5-fold CV on the real data)
 CLASSIFIER_C = 0.1
-MIN_LABELLED = 50
-MIN_PER_CLASS = 10
 MODELS = ("classifier", "recency", "bgnbd")
 
 
@@ -59,20 +57,6 @@ def label_churn(at_cutoff: pl.DataFrame, buyers: pl.DataFrame) -> pl.DataFrame:
     return at_cutoff.with_columns(
         churned=~pl.col("customer_key").is_in(buyers["customer_key"].implode())
     )
-
-
-def churn_skip_reason(labelled: pl.DataFrame) -> str | None:
-    """Why the labelled base is too small to train and evaluate on, or None."""
-    n = labelled.height
-    churned = int(labelled["churned"].sum()) if n else 0
-    if n < MIN_LABELLED:
-        return f"only {n} customers had bought by the cutoff; churn needs at least {MIN_LABELLED}"
-    if min(churned, n - churned) < MIN_PER_CLASS:
-        return (
-            f"{churned} of {n} customers churned after the cutoff; churn needs at least "
-            f"{MIN_PER_CLASS} customers who churned and {MIN_PER_CLASS} who did not"
-        )
-    return None
 
 
 def split_customers(

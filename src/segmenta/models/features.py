@@ -33,6 +33,7 @@ BEHAVIOUR_COLUMNS = (
 )
 SHARE_COLUMNS = ("revenue_share_dow", "revenue_share_dom")
 
+
 @dataclass(frozen=True)
 class Population:
     """The purchases of the customer-analytics population (v_customer_line)."""

@@ -195,9 +195,7 @@ def read_latest_run(con: duckdb.DuckDBPyConnection) -> StoredRun:
     return StoredRun(int(run_id), kind, json.loads(parameters), json.loads(metrics), as_of)
 
 
-def read_artifact(
-    con: duckdb.DuckDBPyConnection, run_id: int, name: str
-) -> dict[str, Any] | None:
+def read_artifact(con: duckdb.DuckDBPyConnection, run_id: int, name: str) -> dict[str, Any] | None:
     """The stored pipeline ``name`` of run ``run_id``, loaded safely; None if it has none."""
     rows = con.execute(
         read_sql("models/model_artifact.sql"), {"run_id": run_id, "name": name}
