@@ -109,9 +109,9 @@ def plan_churn(
         compute_customer_features(con, cutoff),
         read_buyers_between(con, cutoff, population.last_date),
     )
-    reason = churn_skip_reason(labelled)
-    if reason:
-        return ChurnPlan({"skipped": reason, "cutoff_date": cutoff.isoformat()})
+    too_small = churn_skip_reason(labelled)
+    if too_small:
+        return ChurnPlan({"skipped": too_small, "cutoff_date": cutoff.isoformat()})
     evaluation = evaluate_churn(split_customers(labelled, seed), horizon_days)
     model = fit_churn_model(labelled)
     scores = score_churn(model, features_now).join(

@@ -80,9 +80,15 @@ def build_input_spec(
     min, max (the base's range) and integer (whether it takes whole numbers only)."""
     spec = []
     for name in [*required, *[c for c in optional if c not in required]]:
-        values = frame[name].drop_nulls().cast(pl.Float64)
+        values = pl.col(name).drop_nulls().cast(pl.Float64)
+        stats = frame.select(
+            values.len().alias("n"),
+            values.median().alias("median"),
+            values.min().alias("min"),
+            values.max().alias("max"),
+        ).row(0, named=True)
         integer = name in WHOLE_NUMBER_FIELDS
-        median = float(values.median()) if values.len() else 0.0
+        median = float(stats["median"]) if stats["n"] else 0.0
         spec.append(
             {
                 "name": name,
@@ -90,8 +96,8 @@ def build_input_spec(
                 "unit": feature_unit(name),
                 "required": name in required,
                 "default": float(round(median)) if integer else round(median, 4),
-                "min": float(values.min()) if values.len() else 0.0,  # type: ignore[arg-type]
-                "max": float(values.max()) if values.len() else 0.0,  # type: ignore[arg-type]
+                "min": float(stats["min"]) if stats["n"] else 0.0,
+                "max": float(stats["max"]) if stats["n"] else 0.0,
                 "integer": integer,
             }
         )
