@@ -152,6 +152,8 @@ def risk_bands(p: np.ndarray) -> list[str]:
 
 @dataclass
 class ChurnEvaluation:
+    """The held-out comparison of the three churn models on one split."""
+
     predictions: pl.DataFrame  # customer_key, eval_split, eval_churned, eval_p_* (test only)
     metrics: dict[str, float]
     curves: pl.DataFrame  # model, curve, point, x, y
