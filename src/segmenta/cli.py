@@ -161,6 +161,7 @@ def cmd_model(args: argparse.Namespace, settings: Settings) -> int:
         horizon_days=args.horizon,
         seed=settings.seed,
         features=features,
+        memory_limit=settings.memory_limit,
     )
     print(summary.describe())
     return 0

@@ -18,9 +18,9 @@ from segmenta.dashboard import api, ids, state
 from segmenta.dashboard import app as dashboard_app
 from segmenta.dashboard.pages import score as score_page
 from segmenta.models import scoring
-from segmenta.models.labels import rename_segment
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader, current_file
+from segmenta.warehouse.renames import rename_segment
 from tests.helpers import csv_text, write_csv
 from tests.helpers.dashboard import call, customer_table_warehouse_at
 

@@ -13,7 +13,6 @@ from polars.testing import assert_frame_equal
 
 from segmenta.models.churn import (
     CHURN_FEATURES,
-    churn_skip_reason,
     curve_points,
     evaluate_churn,
     fit_churn_model,
@@ -22,6 +21,7 @@ from segmenta.models.churn import (
     score_churn,
     split_customers,
 )
+from segmenta.models.churn_plan import churn_skip_reason
 from segmenta.models.features import compute_customer_features, read_buyers_between, read_population
 from tests.helpers.models import add_lines, create_warehouse, synthetic_lines
 

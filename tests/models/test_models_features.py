@@ -11,7 +11,6 @@ import pytest
 
 from segmenta.models.features import (
     compute_customer_features,
-    feature_label,
     pivot_attributes,
     read_buyers_between,
     read_customer_attributes,
@@ -224,8 +223,3 @@ def test_empty_warehouse_has_no_population(tmp_path: Path) -> None:
         assert population.n_customers == 0
         assert population.last_date is None
         assert compute_customer_features(con, AS_OF).is_empty()
-
-
-def test_feature_labels() -> None:
-    assert feature_label("recency_days") == "Days since the last purchase"
-    assert feature_label("credit_limit") == "Credit limit"

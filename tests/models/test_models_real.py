@@ -9,7 +9,8 @@ import duckdb
 import pytest
 
 from segmenta.etl.load import ingest
-from segmenta.models.run import RunSummary, run_model
+from segmenta.models.report import RunSummary
+from segmenta.models.run import run_model
 from segmenta.models.scoring import score_customer
 from tests.models.test_models_docs import check_reproduced
 

@@ -4,8 +4,10 @@ customer-table mode, and the error paths."""
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -13,8 +15,10 @@ import polars as pl
 import pytest
 from sklearn.metrics import roc_auc_score
 
+from segmenta.models import run as run_module
 from segmenta.models.errors import ModelInputError
-from segmenta.models.run import RunSummary, run_model
+from segmenta.models.report import RunSummary
+from segmenta.models.run import run_model
 from segmenta.warehouse.connection import WarehouseMissingError, current_file
 from tests.helpers.models import (
     add_customer_table,
@@ -278,3 +282,39 @@ def test_projection_is_centred(modelled: tuple[Path, RunSummary]) -> None:
     path, _ = modelled
     coords = query(path, "SELECT pc1, pc2 FROM customer_segment WHERE run_id = 1")
     assert np.allclose(coords.mean().row(0), 0, atol=1e-9)
+
+
+def test_the_run_log_line_names_the_number_of_segments(
+    mall_like: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = copy_warehouse(mall_like, tmp_path / "logged.duckdb")
+    # the CLI's logs.configure() (run by other tests) stops propagation to caplog's root handler
+    monkeypatch.setattr(logging.getLogger("segmenta"), "propagate", True)
+    with caplog.at_level(logging.INFO, logger="segmenta.models.run"):
+        summary = run_model(path, k=4, features=["annual_income_k", "spending_score"])
+    records = [r for r in caplog.records if r.getMessage() == "model run"]
+    assert len(records) == 1
+    extra = vars(records[0])  # the record's `extra` fields are its attributes
+    assert extra["k"] == summary.metrics["n_segments"] == len(summary.segments) == 4
+    assert extra["run_id"] == summary.run_id
+    assert extra["customers"] == sum(s["n_customers"] for s in summary.segments)
+
+
+def test_resource_limits_reach_the_writer(
+    mall_like: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[dict] = []
+    real = run_module.write_transaction
+
+    def spy(path: Path, **kwargs: Any) -> Any:
+        seen.append(kwargs)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(run_module, "write_transaction", spy)
+    path = copy_warehouse(mall_like, tmp_path / "limits.duckdb")
+    run_model(path, k=3, memory_limit="1GB")
+    run_model(path, k=3)
+    assert seen == [{"memory_limit": "1GB"}, {}]

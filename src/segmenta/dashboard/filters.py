@@ -35,15 +35,14 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+from segmenta.warehouse.vocabulary import RISK_BANDS
+
 __all__ = [
     "RISK_BANDS",
     "FilterOptions",
     "Filters",
     "Fragment",
 ]
-
-#: Churn risk bands in display order.
-RISK_BANDS: tuple[str, ...] = ("low", "medium", "high")
 
 #: URL keys.
 KEY_FROM, KEY_TO, KEY_COUNTRY, KEY_SEGMENT, KEY_RISK = "from", "to", "country", "segment", "risk"

@@ -24,12 +24,15 @@ LOG_BOUND = 12.0
 
 @dataclass(frozen=True)
 class BgNbdParams:
+    """Fitted BG/NBD parameters: purchase rates ~ Gamma(r, alpha), drop-out ~ Beta(a, b)."""
+
     r: float
     alpha: float
     a: float
     b: float
 
     def as_dict(self) -> dict[str, float]:
+        """The parameters by name (as stored in ``parameters -> churn -> bgnbd_params``)."""
         return {"r": self.r, "alpha": self.alpha, "a": self.a, "b": self.b}
 
 

@@ -30,6 +30,7 @@ from segmenta.models.bgnbd import (
     probability_no_purchase,
 )
 from segmenta.models.transform import LOG_SCALED_BEHAVIOUR, feature_matrix
+from segmenta.warehouse.vocabulary import RISK_BANDS, RISK_THRESHOLDS
 
 CHURN_FEATURES = (
     "recency_days",
@@ -46,12 +47,8 @@ CHURN_FEATURES = (
     "purchase_days",
 )
 TEST_SHARE = 0.3
-#: churn probability below the first is 'low', from the second on 'high'
-RISK_THRESHOLDS = (1 / 3, 2 / 3)
 #: regularisation of the logistic regression (chosen by 5-fold CV on the real data)
 CLASSIFIER_C = 0.1
-MIN_LABELLED = 50
-MIN_PER_CLASS = 10
 MODELS = ("classifier", "recency", "bgnbd")
 
 
@@ -60,20 +57,6 @@ def label_churn(at_cutoff: pl.DataFrame, buyers: pl.DataFrame) -> pl.DataFrame:
     return at_cutoff.with_columns(
         churned=~pl.col("customer_key").is_in(buyers["customer_key"].implode())
     )
-
-
-def churn_skip_reason(labelled: pl.DataFrame) -> str | None:
-    """Why the labelled base is too small to train and evaluate on, or None."""
-    n = labelled.height
-    churned = int(labelled["churned"].sum()) if n else 0
-    if n < MIN_LABELLED:
-        return f"only {n} customers had bought by the cutoff; churn needs at least {MIN_LABELLED}"
-    if min(churned, n - churned) < MIN_PER_CLASS:
-        return (
-            f"{churned} of {n} customers churned after the cutoff; churn needs at least "
-            f"{MIN_PER_CLASS} customers who churned and {MIN_PER_CLASS} who did not"
-        )
-    return None
 
 
 def split_customers(
@@ -160,13 +143,17 @@ def curve_points(model: str, y: np.ndarray, p: np.ndarray, max_points: int = 101
 
 
 def risk_bands(p: np.ndarray) -> list[str]:
-    """'low' | 'medium' | 'high' by :data:`RISK_THRESHOLDS`."""
-    low, high = RISK_THRESHOLDS
-    return ["high" if v >= high else "medium" if v >= low else "low" for v in np.asarray(p)]
+    """'low' | 'medium' | 'high' of every probability: the rule of
+    :func:`segmenta.warehouse.vocabulary.risk_band`, vectorised (the number of
+    :data:`~segmenta.warehouse.vocabulary.RISK_THRESHOLDS` reached picks the band)."""
+    reached = (np.asarray(p, dtype=float)[:, None] >= np.asarray(RISK_THRESHOLDS)).sum(axis=1)
+    return np.asarray(RISK_BANDS)[reached].tolist()
 
 
 @dataclass
 class ChurnEvaluation:
+    """The held-out comparison of the three churn models on one split."""
+
     predictions: pl.DataFrame  # customer_key, eval_split, eval_churned, eval_p_* (test only)
     metrics: dict[str, float]
     curves: pl.DataFrame  # model, curve, point, x, y

@@ -137,7 +137,8 @@ def choose_k(sweep: pl.DataFrame) -> tuple[int, str]:
         ["silhouette", "k"], descending=[True, False]
     )
     best = window.row(0, named=True)
-    lo, hi = window["k"].min(), window["k"].max()
+    window_ks = window["k"].to_numpy()
+    lo, hi = int(window_ks.min()), int(window_ks.max())
     reason = (
         f"elbow of the SSE curve at k = {elbow}; best silhouette ({best['silhouette']:.3f}) "
         f"among k = {lo}..{hi}"

@@ -33,33 +33,6 @@ BEHAVIOUR_COLUMNS = (
 )
 SHARE_COLUMNS = ("revenue_share_dow", "revenue_share_dom")
 
-#: human labels and units of the features a form or a description shows
-FEATURE_LABELS: dict[str, tuple[str, str]] = {
-    "recency_days": ("Days since the last purchase", "days"),
-    "frequency": ("Purchase invoices", "invoices"),
-    "monetary": ("Revenue", "money"),
-    "items": ("Units bought", "units"),
-    "unique_items": ("Distinct products bought", "products"),
-    "avg_ticket": ("Average line amount", "money"),
-    "avg_days_between": ("Average days between purchases", "days"),
-    "returns": ("Units returned", "units"),
-    "return_rate": ("Units returned per unit bought", "ratio"),
-    "basket_size": ("Average units per invoice", "units"),
-    "unique_basket_size": ("Average distinct products per invoice", "products"),
-    "tenure_days": ("Days since the first purchase", "days"),
-    "purchase_days": ("Days with a purchase", "days"),
-    "age": ("Age", "years"),
-    "annual_income_k": ("Annual income (thousands)", "thousands"),
-    "spending_score": ("Spending score (1-100)", "score"),
-}
-
-
-def feature_label(name: str) -> str:
-    """A readable label for a feature or customer-table attribute."""
-    if name in FEATURE_LABELS:
-        return FEATURE_LABELS[name][0]
-    return name.replace("_", " ").strip().capitalize()
-
 
 @dataclass(frozen=True)
 class Population:

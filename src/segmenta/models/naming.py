@@ -22,7 +22,7 @@ import polars as pl
 from scipy.optimize import linear_sum_assignment
 from scipy.stats import rankdata
 
-from segmenta.models.features import FEATURE_LABELS, feature_label
+from segmenta.warehouse.vocabulary import feature_label, feature_unit
 
 #: (R score, FM score) prototype of each RFM segment name, on the 1-5 scales
 RFM_PROTOTYPES: dict[str, tuple[float, float]] = {
@@ -185,7 +185,7 @@ def describe_segment(
     notable = [c for c in ranked if abs(profile[c]) >= NOTABLE][:3]
 
     def unit(column: str) -> str:
-        return " days" if FEATURE_LABELS.get(column, ("", ""))[1] == "days" else ""
+        return " days" if feature_unit(column) == "days" else ""
 
     def figures(column: str) -> str:
         (seg_median, seg_mean), (base_median, base_mean) = typical[column], base_typical[column]

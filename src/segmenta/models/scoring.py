@@ -2,8 +2,16 @@
 
 The inputs a run accepts are stored with it (``model_run.parameters -> inputs``): the columns
 the segmentation was fitted on are required; the churn model's other columns are optional and
-default to the base median (reported back under ``assumed``). :func:`score_customer` opens the
-warehouse read-only and loads the stored pipelines through :mod:`segmenta.models.artifacts`.
+default to the base median (reported back under ``assumed``).
+
+:class:`ScoringModel` is the one scoring implementation: :meth:`ScoringModel.load` reads the
+latest run and its stored pipelines (through :mod:`segmenta.models.artifacts`) once, and
+:meth:`ScoringModel.score` answers a payload. The CLI (:func:`score_customer`) loads one per
+command; the dashboard (``POST /api/score`` and the score page) keeps one per warehouse
+version. The errors a caller handles are importable from here: :class:`ScoringInputError`
+(a bad payload), :class:`ModelInputError` (no run to score against) and
+:class:`ArtifactVersionError` / :class:`UnsafeArtifactError` (a stored model this installation
+will not load).
 """
 
 from __future__ import annotations
@@ -11,6 +19,8 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +28,26 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from segmenta.models.artifacts import load_artifact
-from segmenta.models.churn import risk_bands
+from segmenta.models.artifacts import ArtifactVersionError, UnsafeArtifactError, load_artifact
 from segmenta.models.errors import ModelInputError
-from segmenta.models.features import FEATURE_LABELS, feature_label
-from segmenta.warehouse.connection import open_read_only
+from segmenta.warehouse.connection import WarehouseReader, open_read_only
 from segmenta.warehouse.schema import read_sql
+from segmenta.warehouse.vocabulary import feature_label, feature_unit, risk_band
+
+__all__ = [
+    "ArtifactVersionError",
+    "ModelInputError",
+    "ScoringInputError",
+    "ScoringModel",
+    "StoredRun",
+    "UnsafeArtifactError",
+    "build_input_spec",
+    "model_inputs",
+    "read_artifact",
+    "read_latest_run",
+    "score_customer",
+    "validate_payload",
+]
 
 #: hard limits on top of "not negative" (a customer has bought at least once, ...)
 LOWER_LIMITS = {"frequency": 1.0, "purchase_days": 1.0, "unique_items": 1.0}
@@ -56,18 +80,24 @@ def build_input_spec(
     min, max (the base's range) and integer (whether it takes whole numbers only)."""
     spec = []
     for name in [*required, *[c for c in optional if c not in required]]:
-        values = frame[name].drop_nulls().cast(pl.Float64)
+        values = pl.col(name).drop_nulls().cast(pl.Float64)
+        stats = frame.select(
+            values.len().alias("n"),
+            values.median().alias("median"),
+            values.min().alias("min"),
+            values.max().alias("max"),
+        ).row(0, named=True)
         integer = name in WHOLE_NUMBER_FIELDS
-        median = float(values.median()) if values.len() else 0.0
+        median = float(stats["median"]) if stats["n"] else 0.0
         spec.append(
             {
                 "name": name,
                 "label": feature_label(name),
-                "unit": FEATURE_LABELS.get(name, ("", ""))[1],
+                "unit": feature_unit(name),
                 "required": name in required,
                 "default": float(round(median)) if integer else round(median, 4),
-                "min": float(values.min()) if values.len() else 0.0,  # type: ignore[arg-type]
-                "max": float(values.max()) if values.len() else 0.0,  # type: ignore[arg-type]
+                "min": float(stats["min"]) if stats["n"] else 0.0,
+                "max": float(stats["max"]) if stats["n"] else 0.0,
                 "integer": integer,
             }
         )
@@ -151,21 +181,28 @@ def validate_payload(
     return merged, assumed
 
 
-def _latest_run(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+@dataclass(frozen=True)
+class StoredRun:
+    """A ``model_run`` row with its JSON parameters and metrics decoded."""
+
+    run_id: int
+    kind: str
+    parameters: dict[str, Any]
+    metrics: dict[str, Any]
+    as_of_date: date | None
+
+
+def read_latest_run(con: duckdb.DuckDBPyConnection) -> StoredRun:
+    """The newest model run; raises :class:`ModelInputError` when there is none yet."""
     rows = con.execute(read_sql("models/latest_run.sql")).fetchall()
     if not rows:
         raise ModelInputError("no model run in this warehouse yet; run `segmenta model` first")
     run_id, kind, parameters, metrics, as_of, _ = rows[0]
-    return {
-        "run_id": int(run_id),
-        "kind": kind,
-        "parameters": json.loads(parameters),
-        "metrics": json.loads(metrics),
-        "as_of_date": as_of,
-    }
+    return StoredRun(int(run_id), kind, json.loads(parameters), json.loads(metrics), as_of)
 
 
-def _artifact(con: duckdb.DuckDBPyConnection, run_id: int, name: str) -> dict[str, Any] | None:
+def read_artifact(con: duckdb.DuckDBPyConnection, run_id: int, name: str) -> dict[str, Any] | None:
+    """The stored pipeline ``name`` of run ``run_id``, loaded safely; None if it has none."""
     rows = con.execute(
         read_sql("models/model_artifact.sql"), {"run_id": run_id, "name": name}
     ).fetchall()
@@ -175,72 +212,124 @@ def _artifact(con: duckdb.DuckDBPyConnection, run_id: int, name: str) -> dict[st
     return load_artifact(bytes(payload), fmt)
 
 
+@dataclass(frozen=True)
+class ScoringModel:
+    """A model run's scoring pipelines, loaded once (:meth:`load`), scoring many payloads."""
+
+    run_id: int
+    kind: str
+    #: the input fields: name, label, unit, required, default, min, max, integer
+    inputs: list[dict[str, Any]]
+    segmentation: dict[str, Any]
+    churn: dict[str, Any] | None
+    #: segment_id -> {"segment": name in force, "description": ...}
+    segments: dict[int, dict[str, Any]]
+    #: why the run has no churn model (None when it has one)
+    churn_note: str | None
+
+    @classmethod
+    def load(cls, source: duckdb.DuckDBPyConnection | WarehouseReader) -> ScoringModel:
+        """Read the latest run, its pipelines and its segments' names in force.
+
+        ``source`` is an open connection, or a :class:`WarehouseReader` (a cursor of its
+        current version is used and closed). Raises :class:`ModelInputError` when there is no
+        run (or it has no segmentation model), :class:`ArtifactVersionError` or
+        :class:`UnsafeArtifactError` when a stored pipeline will not load.
+        """
+        if isinstance(source, WarehouseReader):
+            cursor = source.cursor()
+            try:
+                return cls._read(cursor)
+            finally:
+                cursor.close()
+        return cls._read(source)
+
+    @classmethod
+    def _read(cls, con: duckdb.DuckDBPyConnection) -> ScoringModel:
+        run = read_latest_run(con)
+        segmentation = read_artifact(con, run.run_id, "segmentation")
+        churn = read_artifact(con, run.run_id, "churn")
+        segments = con.sql(read_sql("models/run_segments.sql"), params={"run_id": run.run_id}).pl()
+        if segmentation is None:
+            raise ModelInputError(f"model run {run.run_id} has no stored segmentation model")
+        return cls(
+            run_id=run.run_id,
+            kind=run.kind,
+            inputs=list(run.parameters["inputs"]),
+            segmentation=segmentation,
+            churn=churn,
+            segments={
+                segment_id: {"segment": name, "description": description}
+                for segment_id, name, description in segments.select(
+                    "segment_id", "segment", "description"
+                ).iter_rows()
+            },
+            churn_note=None
+            if churn is not None
+            else run.parameters.get("churn", {}).get("skipped", "no churn model in this run"),
+        )
+
+    def score(self, payload: Any) -> dict[str, Any]:
+        """Segment (id, name in force, description), distance to every segment centre, the 2-D
+        projection and, for invoice runs, the churn probability and risk band of one customer.
+
+        Raises :class:`ScoringInputError` naming the bad field.
+        """
+        values, assumed = validate_payload(payload, self.inputs)
+        seg = self.segmentation
+        x = np.array([[values[c] for c in seg["columns"]]], dtype=float)
+        z = seg["preprocessor"].transform(x)
+        raw = int(seg["clusterer"].predict(z)[0])
+        segment_id = int(seg["label_map"][raw])
+        distances = np.linalg.norm(np.asarray(seg["centres"]) - z[0], axis=1)
+        coords = np.ravel(seg["pca"].transform(z))
+        result: dict[str, Any] = {
+            "run_id": self.run_id,
+            "kind": self.kind,
+            "segment_id": segment_id,
+            "segment": self.segments[segment_id]["segment"],
+            "description": self.segments[segment_id]["description"],
+            "distances": [
+                {
+                    "segment_id": i + 1,
+                    "segment": self.segments[i + 1]["segment"],
+                    "distance": round(float(d), 4),
+                }
+                for i, d in enumerate(distances)
+            ],
+            "pc1": round(float(coords[0]), 4),
+            "pc2": round(float(coords[1]), 4) if len(coords) > 1 else 0.0,
+            "assumed": assumed,
+        }
+        if self.churn is None:
+            result.update(churn_probability=None, risk_band=None, churn_note=self.churn_note)
+        else:
+            xc = np.array([[values[c] for c in self.churn["columns"]]], dtype=float)
+            p = float(self.churn["classifier"].predict_proba(xc)[0, 1])
+            result.update(
+                churn_probability=round(p, 4),
+                risk_band=risk_band(p),
+                horizon_days=int(self.churn["horizon_days"]),
+            )
+        return result
+
+
 def model_inputs(warehouse: Path) -> list[dict[str, Any]]:
     """The input fields of the latest run: name, label, unit, required, default, min, max,
-    integer. Raises :class:`ModelInputError` when there is no run yet."""
+    integer. Raises :class:`ModelInputError` when there is no run yet (reads the run's row
+    only, not its pipelines)."""
     con = open_read_only(warehouse)
     try:
-        return list(_latest_run(con)["parameters"]["inputs"])
+        return list(read_latest_run(con).parameters["inputs"])
     finally:
         con.close()
 
 
 def score_customer(warehouse: Path, payload: dict[str, Any]) -> dict[str, Any]:
-    """Segment (id, name in force, description), distance to every segment centre, the 2-D
-    projection and, for invoice runs, the churn probability and risk band of one customer."""
+    """:meth:`ScoringModel.score` of ``payload`` against the latest run of ``warehouse``."""
     con = open_read_only(warehouse)
     try:
-        run = _latest_run(con)
-        values, assumed = validate_payload(payload, run["parameters"]["inputs"])
-        segmentation = _artifact(con, run["run_id"], "segmentation")
-        churn = _artifact(con, run["run_id"], "churn")
-        segments = con.sql(
-            read_sql("models/run_segments.sql"), params={"run_id": run["run_id"]}
-        ).pl()
+        model = ScoringModel.load(con)
     finally:
         con.close()
-    if segmentation is None:
-        raise ModelInputError(f"model run {run['run_id']} has no stored segmentation model")
-
-    x = np.array([[values[c] for c in segmentation["columns"]]], dtype=float)
-    z = segmentation["preprocessor"].transform(x)
-    raw = int(segmentation["clusterer"].predict(z)[0])
-    segment_id = int(segmentation["label_map"][raw])
-    distances = np.linalg.norm(np.asarray(segmentation["centres"]) - z[0], axis=1)
-    coords = np.ravel(segmentation["pca"].transform(z))
-    names = {row["segment_id"]: row for row in segments.iter_rows(named=True)}
-    result: dict[str, Any] = {
-        "run_id": run["run_id"],
-        "kind": run["kind"],
-        "segment_id": segment_id,
-        "segment": names[segment_id]["segment"],
-        "description": names[segment_id]["description"],
-        "distances": [
-            {
-                "segment_id": i + 1,
-                "segment": names[i + 1]["segment"],
-                "distance": round(float(d), 4),
-            }
-            for i, d in enumerate(distances)
-        ],
-        "pc1": round(float(coords[0]), 4),
-        "pc2": round(float(coords[1]), 4) if len(coords) > 1 else 0.0,
-        "assumed": assumed,
-    }
-    if churn is None:
-        result.update(
-            churn_probability=None,
-            risk_band=None,
-            churn_note=run["parameters"]
-            .get("churn", {})
-            .get("skipped", "no churn model in this run"),
-        )
-    else:
-        xc = np.array([[values[c] for c in churn["columns"]]], dtype=float)
-        p = float(churn["classifier"].predict_proba(xc)[0, 1])
-        result.update(
-            churn_probability=round(p, 4),
-            risk_band=risk_bands(np.array([p]))[0],
-            horizon_days=int(churn["horizon_days"]),
-        )
-    return result
+    return model.score(payload)

@@ -134,7 +134,8 @@ def segment_customers(
     z = preprocessor.fit_transform(feature_matrix(frame, columns))
     sweep, k_fit, reason, model, raw = _fit(z, k, algorithm, seed)
 
-    labels, merges = raw, []
+    labels = raw
+    merges: list[tuple[int, int]] = []
     if k is None and kind == "invoices":
         labels, merges = merge_small_low_value(z, raw, frame["monetary"].to_numpy())
         if merges:
@@ -164,7 +165,11 @@ def segment_customers(
         names = name_attribute_segments(profiles, columns)
 
     with_segment = frame.with_columns(pl.Series("segment_id", segment_ids))
-    base_typical = {c: (frame[c].median(), frame[c].mean()) for c in columns}
+    base = frame.select(
+        *(pl.col(c).median().alias(f"{c}__median") for c in columns),
+        *(pl.col(c).mean().alias(f"{c}__mean") for c in columns),
+    ).row(0, named=True)
+    base_typical = {c: (base[f"{c}__median"], base[f"{c}__mean"]) for c in columns}
     typical = {
         row["segment_id"]: {c: (row[f"{c}__median"], row[f"{c}__mean"]) for c in columns}
         for row in with_segment.group_by("segment_id")

@@ -53,6 +53,7 @@ from segmenta.dashboard.theme import (
     segment_colors,
 )
 from segmenta.warehouse.analyst import to_csv
+from segmenta.warehouse.vocabulary import RISK_THRESHOLDS as THRESHOLDS
 
 PATH = "/churn"
 NAME = "Churn"
@@ -65,9 +66,6 @@ MODELS: dict[str, tuple[str, str, str]] = {
     "recency": ("Baseline: recency alone", "recency", "#E69F00"),
     "bgnbd": ("Baseline: BG/NBD", "bgnbd", "#009E73"),
 }
-#: Risk band thresholds (churn.RISK_THRESHOLDS), drawn on the histogram.
-THRESHOLDS = (1 / 3, 2 / 3)
-
 AT_RISK_COLUMNS: list[dict[str, Any]] = [
     customer_column(150),
     country_column(130),

@@ -38,7 +38,7 @@ from segmenta.dashboard.theme import (
     graph_config,
     segment_colors,
 )
-from segmenta.models.features import feature_label
+from segmenta.warehouse.vocabulary import feature_label
 
 PATH = "/customers"
 NAME = "Customers"

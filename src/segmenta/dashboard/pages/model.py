@@ -6,7 +6,7 @@ at most :data:`segmenta.dashboard.data.PROJECTION_POINTS` covered customers, so 
 slicers apply); a heatmap of each segment's standardised profile; and the segments' names and
 descriptions in a table where an analyst renames a segment inline (double-click the name).
 
-A rename is the dashboard's one narrow write path: :func:`segmenta.models.labels.rename_segment`
+A rename is the dashboard's one narrow write path: :func:`segmenta.warehouse.renames.rename_segment`
 validates the label, stores it in the warehouse as a new version (with who and when) and the
 app's reader switches to that version (the renaming request re-pins itself to it), so every
 page shows the new name at once. The role is
@@ -44,9 +44,9 @@ from segmenta.dashboard.theme import (
     fmt_int,
     segment_colors,
 )
-from segmenta.models.features import feature_label
-from segmenta.models.labels import MAX_LABEL_LENGTH, SegmentLabelError, rename_segment
 from segmenta.warehouse.connection import WarehouseBusyError
+from segmenta.warehouse.renames import MAX_LABEL_LENGTH, SegmentLabelError, rename_segment
+from segmenta.warehouse.vocabulary import feature_label
 
 PATH = "/model"
 NAME = "Segmentation model"

@@ -32,10 +32,8 @@ from segmenta.dashboard.theme import (
     fmt_pct,
     segment_colors,
 )
-from segmenta.models.artifacts import ArtifactVersionError
-from segmenta.models.errors import ModelInputError
-from segmenta.models.features import feature_label
-from segmenta.models.scoring import ScoringInputError
+from segmenta.models.scoring import ArtifactVersionError, ModelInputError, ScoringInputError
+from segmenta.warehouse.vocabulary import feature_label
 
 PATH = "/score"
 NAME = "Score a customer"

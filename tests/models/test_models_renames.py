@@ -9,9 +9,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from segmenta.models.labels import SegmentLabelError, rename_segment, validate_label
 from segmenta.models.run import run_model
 from segmenta.warehouse.connection import WarehouseMissingError, current_file
+from segmenta.warehouse.renames import SegmentLabelError, rename_segment, validate_label
 from tests.helpers.models import synthetic_warehouse
 
 

@@ -1,7 +1,17 @@
-"""Managers' names for segments: the dashboard's one narrow write path.
+"""Managers' names for segments: the dashboard's one write to the warehouse.
 
-A rename is one ``segment_label`` row keyed by the segment's signature, so it stays in force
-for every later run that finds the same segment (see :func:`naming.segment_signature`).
+:func:`rename_segment` writes one ``segment_label`` row, keyed by the segment's signature
+(:func:`segmenta.models.naming.segment_signature`), so the name stays in force for every later
+run that finds the same segment. Rows are only ever added: they are the audit trail, with the
+audit columns ``renamed_by`` (the signed-in user) and ``renamed_at`` (UTC), and the newest row
+per signature is the name in force (view ``segment_named``). The write goes through
+:func:`segmenta.warehouse.connection.write_transaction` like every other one: the rename lands
+in a new version of the file, swapped in whole, and readers pick it up on their next query.
+
+This is the only write the dashboard makes; everything else it does is read-only. The label is
+checked here (:func:`validate_label`: 1 to :data:`MAX_LABEL_LENGTH` printable characters, not
+the name of another segment of the run), and :class:`SegmentLabelError` says which part of a
+rename is wrong.
 """
 
 from __future__ import annotations
