@@ -70,9 +70,7 @@ def warehouse_checks(path: Path) -> list[Check]:
         Check("warehouse", True, f"{path} -> {target.name} ({target.stat().st_size / 1e6:.1f} MB)")
     ]
     try:
-        present = {
-            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-        }
+        present = {r[0] for r in con.execute(read_sql("doctor/relations.sql")).fetchall()}
         missing = sorted((set(table_names()) | set(VIEW_ORDER)) - present)
         checks.append(
             Check(
