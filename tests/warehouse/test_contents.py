@@ -14,7 +14,12 @@ from segmenta.models.run import run_model
 from segmenta.warehouse.connection import open_read_only, write_transaction
 from segmenta.warehouse.contents import WarehouseContents, read_contents
 from tests.helpers import csv_text, write_csv
-from tests.helpers.models import add_customer_table, create_warehouse, mall_like_rows, synthetic_warehouse
+from tests.helpers.models import (
+    add_customer_table,
+    create_warehouse,
+    mall_like_rows,
+    synthetic_warehouse,
+)
 
 LINES = [
     "1,AA,x,2,2010-12-01 08:00:00,1.5,17850,United Kingdom",
@@ -39,8 +44,10 @@ def test_an_empty_warehouse_holds_nothing(tmp_path: Path) -> None:
     contents = contents_of(path)
     assert contents == WarehouseContents(0, 0, 0, 0, None, 0)
     assert contents.kind == "empty"
-    assert not (contents.has_invoices or contents.has_customer_table)
-    assert not (contents.has_model_run or contents.has_churn_model)
+    assert not contents.has_invoices
+    assert not contents.has_customer_table
+    assert not contents.has_model_run
+    assert not contents.has_churn_model
 
 
 def test_invoices_only(tmp_path: Path) -> None:

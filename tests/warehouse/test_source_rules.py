@@ -105,7 +105,7 @@ def environment_reads(source: str) -> Iterator[tuple[int, str]]:
 
 
 def test_the_scanners_find_what_they_look_for() -> None:
-    source = '''
+    source = """
 import os
 from os import getenv
 def f(con, engine, reader):
@@ -117,7 +117,7 @@ def f(con, engine, reader):
     con.execute("CHECKPOINT")
     level = os.environ.get("SEGMENTA_LOG_LEVEL")
     print("set SEGMENTA_HOST=0.0.0.0 to listen on the network")
-'''
+"""
     assert sorted(line for line, _ in inline_sql(source)) == [5, 6, 7]
     found = {what for _, what in environment_reads(source)}
     assert found == {"from os import getenv", "os.environ", "'SEGMENTA_LOG_LEVEL'"}

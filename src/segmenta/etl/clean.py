@@ -9,10 +9,13 @@ alone (:func:`explain_rejections`), from the values as they were in the file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 
 from segmenta.etl import countries
 from segmenta.etl.columns import INVOICE_ALIASES, INVOICE_REQUIRED, match_columns
@@ -89,7 +92,7 @@ def choose_date_format(sample: pl.Series) -> str | None:
         return None
     best, best_ok = None, 0
     for fmt in DATE_FORMATS:
-        ok = (
+        ok = int(
             values.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True)
             .is_not_null()
             .sum()
@@ -105,101 +108,133 @@ def _date_example(date_format: str | None) -> str:
     return datetime(2010, 12, 1, 8, 26).strftime(date_format.replace("%.f", ""))
 
 
+def _text_columns(mapping: dict[str, str]) -> list[pl.Expr]:
+    """The text columns as trimmed strings (null columns where the file has none)."""
+    return [
+        _as_text(mapping[canon]).alias(canon)
+        if canon in mapping
+        else pl.lit(None, pl.String).alias(canon)
+        for canon in ("invoice_no", "stock_code", "description", "country")
+    ]
+
+
+def _parse_quantity(header: str, dtype: pl.DataType) -> pl.Expr:
+    """Whole numbers as Int64; a fraction or text that is no number becomes null."""
+    if dtype.is_integer():
+        return pl.col(header).cast(pl.Int64)
+    as_float = (
+        pl.col(header).cast(pl.Float64, strict=False)
+        if dtype.is_numeric()
+        else _as_text(header).cast(pl.Float64, strict=False)
+    )
+    return pl.when(as_float == as_float.round(0)).then(as_float).cast(pl.Int64, strict=False)
+
+
+def _parse_price(header: str, dtype: pl.DataType, decimal_comma: bool) -> pl.Expr:
+    """Finite Float64 prices; currency signs and spaces dropped, decimal commas read."""
+    if dtype.is_numeric():
+        price = pl.col(header).cast(pl.Float64)
+    else:
+        text = _as_text(header).str.replace_all(r"[£$€\s]", "")
+        if decimal_comma:
+            text = text.str.replace(r"^(-?\d+),(\d+)$", "$1.$2")
+        price = text.cast(pl.Float64, strict=False)
+    return pl.when(price.is_finite()).then(price)
+
+
+def _parse_timestamp(raw: RawTable, header: str, dtype: pl.DataType) -> tuple[pl.Expr, str | None]:
+    """Naive UTC-free Datetime("us") timestamps, and the text format chosen (None if typed)."""
+    if isinstance(dtype, pl.Datetime):
+        ts = pl.col(header)
+        if dtype.time_zone is not None:
+            ts = ts.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        return ts.cast(pl.Datetime("us")), None
+    if dtype == pl.Date:
+        return pl.col(header).cast(pl.Datetime("us")), None
+    sample = raw.frame.select(_as_text(header)).head(20_000).collect().to_series()
+    date_format = choose_date_format(sample)
+    ts = (
+        _as_text(header).str.strptime(pl.Datetime("us"), date_format, strict=False, exact=True)
+        if date_format
+        else pl.lit(None, pl.Datetime("us"))
+    )
+    return ts, date_format
+
+
+def _parse_customer_id(mapping: dict[str, str], schema: pl.Schema) -> pl.Expr:
+    """Customer ids as text without a float's '.0'; empty or absent ids become null."""
+    if "customer_id" not in mapping:
+        return pl.lit(None, pl.String)
+    header = mapping["customer_id"]
+    dtype = schema[header]
+    if dtype.is_float():
+        cid = (
+            pl.when(pl.col(header) == pl.col(header).round(0))
+            .then(pl.col(header).cast(pl.Int64, strict=False).cast(pl.String))
+            .otherwise(pl.col(header).cast(pl.String))
+        )
+    elif dtype.is_integer():
+        cid = pl.col(header).cast(pl.String)
+    else:
+        cid = _as_text(header).str.replace(r"^(\d+)\.0+$", "$1")
+    return pl.when(cid.str.len_chars() > 0).then(cid)
+
+
+def _first_problem(
+    mapping: dict[str, str], schema: pl.Schema, typed: list[tuple[str, pl.Expr, str]]
+) -> tuple[list[ParseCheck], pl.Expr]:
+    """The parse checks in order, and the index of each row's first failing one (null: none).
+
+    First a missing value in each required column, then each ``(column, typed value,
+    expectation)`` of ``typed`` whose value did not parse.
+    """
+    checks: list[ParseCheck] = []
+    conditions: list[pl.Expr] = []
+    for canon in INVOICE_REQUIRED:
+        header = mapping[canon]
+        missing = pl.col(header).is_null()
+        if schema[header] == pl.String:
+            missing = missing | (pl.col(header).str.strip_chars() == "")
+        checks.append(ParseCheck(canon, ""))
+        conditions.append(missing)
+    for canon, value, expected in typed:
+        checks.append(ParseCheck(canon, expected))
+        conditions.append(value.is_null())  # missing values were caught by the checks above
+    problem: Then | ChainedThen = pl.when(conditions[0]).then(pl.lit(0, pl.Int8))
+    for i, cond in enumerate(conditions[1:], start=1):
+        problem = problem.when(cond).then(pl.lit(i, pl.Int8))
+    return checks, problem.otherwise(pl.lit(None, pl.Int8))
+
+
 def parse_values(
     raw: RawTable, mapping: dict[str, str], decimal_comma: bool
 ) -> tuple[pl.LazyFrame, list[ParseCheck], str | None]:
     """Typed canonical columns, plus the index (into the checks) of each row's first failure."""
     schema = raw.frame.collect_schema()
-    exprs: list[pl.Expr] = [pl.col(SOURCE_ROW).cast(pl.Int64)]
-    date_format: str | None = None
-
-    for canon in ("invoice_no", "stock_code", "description", "country"):
-        if canon in mapping:
-            exprs.append(_as_text(mapping[canon]).alias(canon))
-        else:
-            exprs.append(pl.lit(None, pl.String).alias(canon))
-
-    h = mapping["quantity"]
-    dtype = schema[h]
-    if dtype.is_integer():
-        qty = pl.col(h).cast(pl.Int64)
-    else:
-        as_float = (
-            pl.col(h).cast(pl.Float64, strict=False)
-            if dtype.is_numeric()
-            else _as_text(h).cast(pl.Float64, strict=False)
-        )
-        qty = pl.when(as_float == as_float.round(0)).then(as_float).cast(pl.Int64, strict=False)
-
-    h = mapping["unit_price"]
-    dtype = schema[h]
-    if dtype.is_numeric():
-        price = pl.col(h).cast(pl.Float64)
-    else:
-        text = _as_text(h).str.replace_all(r"[£$€\s]", "")
-        if decimal_comma:
-            text = text.str.replace(r"^(-?\d+),(\d+)$", "$1.$2")
-        price = text.cast(pl.Float64, strict=False)
-    price = pl.when(price.is_finite()).then(price)
-
-    h = mapping["invoice_date"]
-    dtype = schema[h]
-    if isinstance(dtype, pl.Datetime):
-        ts = pl.col(h)
-        if dtype.time_zone is not None:
-            ts = ts.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-        ts = ts.cast(pl.Datetime("us"))
-    elif dtype == pl.Date:
-        ts = pl.col(h).cast(pl.Datetime("us"))
-    else:
-        sample = raw.frame.select(_as_text(h)).head(20_000).collect().to_series()
-        date_format = choose_date_format(sample)
-        ts = (
-            _as_text(h).str.strptime(pl.Datetime("us"), date_format, strict=False, exact=True)
-            if date_format
-            else pl.lit(None, pl.Datetime("us"))
-        )
-    exprs += [qty.alias("quantity"), price.alias("unit_price"), ts.alias("invoice_ts")]
-
-    if "customer_id" in mapping:
-        h = mapping["customer_id"]
-        dtype = schema[h]
-        if dtype.is_float():
-            cid = (
-                pl.when(pl.col(h) == pl.col(h).round(0))
-                .then(pl.col(h).cast(pl.Int64, strict=False).cast(pl.String))
-                .otherwise(pl.col(h).cast(pl.String))
-            )
-        elif dtype.is_integer():
-            cid = pl.col(h).cast(pl.String)
-        else:
-            cid = _as_text(h).str.replace(r"^(\d+)\.0+$", "$1")
-        cid = pl.when(cid.str.len_chars() > 0).then(cid)
-    else:
-        cid = pl.lit(None, pl.String)
-    exprs.append(cid.alias("customer_id"))
-
-    checks: list[ParseCheck] = []
-    conditions: list[pl.Expr] = []
-    for canon in INVOICE_REQUIRED:
-        h = mapping[canon]
-        missing = pl.col(h).is_null()
-        if schema[h] == pl.String:
-            missing = missing | (pl.col(h).str.strip_chars() == "")
-        checks.append(ParseCheck(canon, ""))
-        conditions.append(missing)
-    for canon, typed, expected in (
-        ("quantity", qty, "a whole number"),
-        ("unit_price", price, "a finite number"),
-        ("invoice_date", ts, f"a date like '{_date_example(date_format)}'"),
-    ):
-        checks.append(ParseCheck(canon, expected))
-        conditions.append(typed.is_null())  # missing values were caught by the checks above
-    problem = pl.when(conditions[0]).then(pl.lit(0, pl.Int8))
-    for i, cond in enumerate(conditions[1:], start=1):
-        problem = problem.when(cond).then(pl.lit(i, pl.Int8))
-    exprs.append(problem.otherwise(pl.lit(None, pl.Int8)).alias(PARSE_PROBLEM))
-    exprs += [pl.col(h).alias(f"{RAW_PREFIX}{i}") for i, h in enumerate(raw.headers)]
+    qty = _parse_quantity(mapping["quantity"], schema[mapping["quantity"]])
+    price = _parse_price(mapping["unit_price"], schema[mapping["unit_price"]], decimal_comma)
+    ts, date_format = _parse_timestamp(
+        raw, mapping["invoice_date"], schema[mapping["invoice_date"]]
+    )
+    checks, problem = _first_problem(
+        mapping,
+        schema,
+        [
+            ("quantity", qty, "a whole number"),
+            ("unit_price", price, "a finite number"),
+            ("invoice_date", ts, f"a date like '{_date_example(date_format)}'"),
+        ],
+    )
+    exprs = [
+        pl.col(SOURCE_ROW).cast(pl.Int64),
+        *_text_columns(mapping),
+        qty.alias("quantity"),
+        price.alias("unit_price"),
+        ts.alias("invoice_ts"),
+        _parse_customer_id(mapping, schema).alias("customer_id"),
+        problem.alias(PARSE_PROBLEM),
+        *[pl.col(h).alias(f"{RAW_PREFIX}{i}") for i, h in enumerate(raw.headers)],
+    ]
     lf = raw.frame.select(exprs).with_columns(
         pl.when(pl.col(PARSE_PROBLEM).is_not_null())
         .then(pl.lit("parse_values"))
@@ -285,39 +320,58 @@ class InvoicePlan:
     flag_duplicates: bool
 
 
-def plan_invoices(
-    raw: RawTable, rules: RuleSet = DEFAULT_RULES, now: datetime | None = None
-) -> InvoicePlan:
-    """Apply the rule set to one raw invoice file, lazily (streamable: bounded memory)."""
-    now = now or datetime.now().replace(microsecond=0)  # noqa: DTZ005 - exports use local time
-    mapping = match_columns(raw.path, raw.headers, INVOICE_ALIASES, INVOICE_REQUIRED)
-    lf, checks, date_format = parse_values(raw, mapping, raw.decimal_comma)
-    if rules.enabled("uppercase_codes"):
-        lf = uppercase_codes(lf)
-    if rules.enabled("normalise_country"):
-        lf = normalise_country(lf)
-    if rules.enabled("reject_non_positive_price"):
-        lf = reject_non_positive_price(lf)
-    if rules.enabled("reject_unspecified_country"):
-        lf = reject_unspecified_country(lf)
-    if rules.enabled("reject_non_product_codes"):
-        lf = reject_non_product_codes(lf, rules.non_product_codes)
-    if rules.enabled("reject_future_dates"):
-        lf = reject_future_dates(lf, now)
-    if rules.enabled("cruk_as_purchase"):
-        lf = cruk_as_purchase(lf, rules.charity_codes)
-    lf = lf.with_columns(pl.col("country").fill_null(countries.UNKNOWN))
-    accepted = flag_lines(lf.filter(pl.col(REJECT_RULE).is_null())).select(
+def apply_row_rules(lf: pl.LazyFrame, rules: RuleSet, now: datetime) -> pl.LazyFrame:
+    """The enabled row rules after parsing (rules 2-8 of :data:`~segmenta.etl.rules.RULES`), in order."""
+    steps: tuple[tuple[str, Callable[[pl.LazyFrame], pl.LazyFrame]], ...] = (
+        ("uppercase_codes", uppercase_codes),
+        ("normalise_country", normalise_country),
+        ("reject_non_positive_price", reject_non_positive_price),
+        ("reject_unspecified_country", reject_unspecified_country),
+        (
+            "reject_non_product_codes",
+            partial(reject_non_product_codes, codes=rules.non_product_codes),
+        ),
+        ("reject_future_dates", partial(reject_future_dates, now=now)),
+        ("cruk_as_purchase", partial(cruk_as_purchase, codes=rules.charity_codes)),
+    )
+    for name, step in steps:
+        if rules.enabled(name):
+            lf = step(lf)
+    return lf
+
+
+def accepted_lines(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """The lines no rule rejected, flagged, in the columns of :class:`InvoicePlan`'s ``accepted``."""
+    return flag_lines(lf.filter(pl.col(REJECT_RULE).is_null())).select(
         SOURCE_ROW,
         *LINE_COLUMNS,
         "is_return",
         "is_cancellation",
         date_key(pl.col("invoice_ts")).alias("date_key"),
     )
+
+
+def plan_invoices(
+    raw: RawTable, rules: RuleSet = DEFAULT_RULES, now: datetime | None = None
+) -> InvoicePlan:
+    """Apply the rule set to one raw invoice file, lazily (streamable: bounded memory).
+
+    Steps: match the header (:func:`match_columns`), :func:`parse_values`,
+    :func:`apply_row_rules`, then split into :func:`accepted_lines` and the rejected rows with
+    their reasons (:func:`explain_rejections`).
+    """
+    now = now or datetime.now().replace(microsecond=0)  # noqa: DTZ005 - exports use local time
+    mapping = match_columns(raw.path, raw.headers, INVOICE_ALIASES, INVOICE_REQUIRED)
+    lf, checks, date_format = parse_values(raw, mapping, raw.decimal_comma)
+    lf = apply_row_rules(lf, rules, now).with_columns(
+        pl.col("country").fill_null(countries.UNKNOWN)
+    )
     rejected = explain_rejections(
         lf.filter(pl.col(REJECT_RULE).is_not_null()), raw.headers, mapping, checks
     )
-    return InvoicePlan(accepted, rejected, date_format, rules.enabled("flag_exact_duplicates"))
+    return InvoicePlan(
+        accepted_lines(lf), rejected, date_format, rules.enabled("flag_exact_duplicates")
+    )
 
 
 def clean_invoices(

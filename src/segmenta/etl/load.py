@@ -32,8 +32,8 @@ from segmenta.etl.display_names import display_names
 from segmenta.etl.errors import InputError
 from segmenta.etl.read import RawTable, new_workdir, read_table
 from segmenta.etl.rules import DEFAULT_RULES, RuleSet
-from segmenta.warehouse.aggregates import refresh_aggregates
 from segmenta.settings import DEFAULT_MEMORY_LIMIT
+from segmenta.warehouse.aggregates import refresh_aggregates
 from segmenta.warehouse.connection import write_transaction
 
 log = logging.getLogger(__name__)
@@ -275,9 +275,7 @@ def load_customer_file(engine: Engine, raw: RawTable, source_file: str) -> LoadR
             ]
         )
         engine.register("staged_rejected", staged_rejected)
-        engine.execute(
-            "etl/insert_rejected.sql", {"load_id": load_id, "source_file": source_file}
-        )
+        engine.execute("etl/insert_rejected.sql", {"load_id": load_id, "source_file": source_file})
         engine.unregister("staged_rejected")
     result.rows_in = table.rows_in
     result.rows_loaded = table.customers.height
