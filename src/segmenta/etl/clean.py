@@ -66,6 +66,8 @@ DATE_FORMATS = (
 
 @dataclass
 class CleanResult:
+    """One invoice file after the rules, collected in memory (:func:`clean_invoices`)."""
+
     accepted: pl.DataFrame  # SOURCE_ROW + LINE_COLUMNS + is_return, is_cancellation, date_key
     rejected: pl.DataFrame  # SOURCE_ROW, rule, reason
     rows_in: int
@@ -245,12 +247,14 @@ def parse_values(
 
 
 def uppercase_codes(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Rule ``uppercase_codes``: invoice numbers and stock codes upper-cased."""
     return lf.with_columns(
         pl.col("invoice_no").str.to_uppercase(), pl.col("stock_code").str.to_uppercase()
     )
 
 
 def normalise_country(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Rule ``normalise_country``: country names mapped to ISO common names."""
     # a join with the (small) mapping of the distinct names keeps the plan streamable,
     # where Expr.replace would make Polars hold the whole column in memory
     distinct = lf.select(pl.col("country").unique()).collect(engine="streaming").to_series()
@@ -271,23 +275,28 @@ def _reject(lf: pl.LazyFrame, rule: str, condition: pl.Expr) -> pl.LazyFrame:
 
 
 def reject_non_positive_price(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Rule ``reject_non_positive_price``: unit price <= 0."""
     return _reject(lf, "reject_non_positive_price", pl.col("unit_price") <= 0)
 
 
 def reject_unspecified_country(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Rule ``reject_unspecified_country``: country 'Unspecified' or empty."""
     cond = pl.col("country").is_null() | (pl.col("country") == countries.UNSPECIFIED)
     return _reject(lf, "reject_unspecified_country", cond)
 
 
 def reject_non_product_codes(lf: pl.LazyFrame, codes: tuple[str, ...]) -> pl.LazyFrame:
+    """Rule ``reject_non_product_codes``: fee and adjustment stock ``codes``."""
     return _reject(lf, "reject_non_product_codes", pl.col("stock_code").is_in(list(codes)))
 
 
 def reject_future_dates(lf: pl.LazyFrame, now: datetime) -> pl.LazyFrame:
+    """Rule ``reject_future_dates``: dated more than a day after ``now``."""
     return _reject(lf, "reject_future_dates", pl.col("invoice_ts") > now + timedelta(days=1))
 
 
 def cruk_as_purchase(lf: pl.LazyFrame, codes: tuple[str, ...]) -> pl.LazyFrame:
+    """Rule ``cruk_as_purchase``: charity lines (stock ``codes``) count as purchases."""
     return lf.with_columns(
         pl.when(pl.col("stock_code").is_in(list(codes)))
         .then(pl.col("quantity").abs())
@@ -297,6 +306,7 @@ def cruk_as_purchase(lf: pl.LazyFrame, codes: tuple[str, ...]) -> pl.LazyFrame:
 
 
 def flag_lines(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Rules ``flag_returns`` and ``flag_cancellations``: is_return, is_cancellation."""
     return lf.with_columns(
         (pl.col("quantity") < 0).alias("is_return"),
         pl.col("invoice_no").str.starts_with("C").alias("is_cancellation"),

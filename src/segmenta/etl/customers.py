@@ -23,6 +23,8 @@ GENDERS = {
 
 @dataclass
 class CustomerTable:
+    """A customer table after cleaning: customers, their extra attributes, rejected rows."""
+
     customers: pl.DataFrame  # customer_id, gender, age, annual_income_k, spending_score, country
     attributes: pl.DataFrame  # customer_id, attribute, value_num, value_text
     rejected: pl.DataFrame  # SOURCE_ROW, rule, reason, raw_values

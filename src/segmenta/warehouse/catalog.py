@@ -35,6 +35,8 @@ _NOT_COLUMNS = frozenset({"primary"})
 
 @dataclass(frozen=True)
 class ColumnDoc:
+    """One column of a table: its name, its type as written, its comment."""
+
     name: str
     #: the type as written in the SQL file (``INTEGER``, ``DOUBLE[7]``, ``DECIMAL(10, 2)``, ...)
     type: str
@@ -44,6 +46,8 @@ class ColumnDoc:
 
 @dataclass(frozen=True)
 class RelationDoc:
+    """One table or view: its kind, header comment and (tables) its columns."""
+
     name: str
     kind: str  # 'table' | 'view'
     #: the header comment, joined into one line
@@ -57,6 +61,7 @@ class RelationDoc:
         return rest.strip() if sep and head.strip() == self.name else self.description
 
     def meaning(self, column: str) -> str:
+        """The comment of ``column`` ("" if it has none or is not a column here)."""
         return next((c.meaning for c in self.columns if c.name == column), "")
 
 
