@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    """The run's settings: the command's flags first, then ``SEGMENTA_*`` variables."""
     return Settings.from_env(
         warehouse=getattr(args, "warehouse", None),
         host=getattr(args, "host", None),
@@ -135,7 +136,12 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     if not args.files and args.customers is None:
         raise CliError("ingest: name at least one invoice file or --customers FILE")
-    report = ingest(settings.warehouse, list(args.files), customer_file=args.customers)
+    report = ingest(
+        settings.warehouse,
+        list(args.files),
+        customer_file=args.customers,
+        memory_limit=settings.memory_limit,
+    )
     print(report.summary())
     return 0
 
@@ -293,8 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from segmenta.logs import configure
 
     args = build_parser().parse_args(argv)
-    configure()
     settings = _settings(args)
+    configure(settings.log_level)
     try:
         return COMMANDS[args.command](args, settings)
     except Exception as exc:

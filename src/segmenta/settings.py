@@ -1,6 +1,9 @@
 """The one settings object: read from CLI flags first, then ``SEGMENTA_*`` variables.
 
-Every path the program touches comes from here; no module keeps a global path.
+Every path the program touches comes from here; no module keeps a global path. This is the
+only module that reads ``SEGMENTA_*`` environment variables, and :meth:`Settings.from_env` is
+called only by the entry points (the CLI's settings builder, ``segmenta.wsgi`` and
+``segmenta.gunicorn_conf``); everything below them gets its values passed down as arguments.
 """
 
 from __future__ import annotations
@@ -11,6 +14,10 @@ from pathlib import Path
 from typing import Any
 
 ENV_PREFIX = "SEGMENTA_"
+#: memory DuckDB may use while writing, unless told otherwise (it spills to disk beyond that)
+DEFAULT_MEMORY_LIMIT = "4GB"
+#: queries of the dashboard's reader slower than this many milliseconds are logged
+DEFAULT_SLOW_QUERY_MS = 500.0
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -35,7 +42,8 @@ class Settings:
     port: int = 8050
     debug: bool = False
     seed: int = 42
-    #: file with ``user:role:pbkdf2-hash`` lines; None means no sign-in required
+    #: file with ``user:role:scrypt-hash`` lines (``segmenta hash-password``); None means no
+    #: sign-in required
     users_file: Path | None = None
     #: 'basic' (users file) or 'proxy' (trust X-Forwarded-User from trusted_proxies)
     auth_mode: str = "basic"
@@ -43,11 +51,18 @@ class Settings:
     #: secret for signing cookies; never sent to the browser or the logs
     secret_key: str | None = field(default=None, repr=False)
     #: memory DuckDB may use while writing (it spills to disk beyond that)
-    memory_limit: str = "4GB"
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
     #: rows returned by the analysts' SQL page at most
     sql_row_limit: int = 10_000
     #: seconds a SQL page query may run
     sql_timeout_s: float = 10.0
+    #: the dashboard's reader logs queries slower than this (milliseconds)
+    slow_query_ms: float = DEFAULT_SLOW_QUERY_MS
+    #: level of the JSON log lines on stderr (DEBUG, INFO, WARNING, ...)
+    log_level: str = "INFO"
+    #: gunicorn worker processes, and threads per worker
+    workers: int = 4
+    threads: int = 4
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -69,6 +84,10 @@ class Settings:
             memory_limit=_env("MEMORY_LIMIT", "4GB") or "4GB",
             sql_row_limit=int(_env("SQL_ROW_LIMIT", "10000") or 10000),
             sql_timeout_s=float(_env("SQL_TIMEOUT_S", "10") or 10),
+            slow_query_ms=float(_env("SLOW_QUERY_MS", "500") or DEFAULT_SLOW_QUERY_MS),
+            log_level=(_env("LOG_LEVEL", "INFO") or "INFO").upper(),
+            workers=int(_env("WORKERS", "4") or 4),
+            threads=int(_env("THREADS", "4") or 4),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         if "warehouse" in clean:

@@ -10,6 +10,7 @@ from segmenta.dashboard.app import create_app
 from segmenta.logs import configure
 from segmenta.settings import Settings
 
-configure()
-app = create_app(Settings.from_env())
+settings = Settings.from_env()
+configure(settings.log_level)
+app = create_app(settings)
 server = app.server

@@ -71,16 +71,13 @@ def test_slow_queries_are_logged_without_parameters(
 ) -> None:
     from segmenta.warehouse import connection
 
-    reader = connection.WarehouseReader(wh)
-    old = connection.SLOW_QUERY_MS
-    connection.SLOW_QUERY_MS = 0.0
+    reader = connection.WarehouseReader(wh, slow_query_ms=0.0)
     try:
         with caplog.at_level("WARNING", logger="segmenta.warehouse.connection"):
             reader.query(
                 "SELECT count(*) AS n FROM fact_invoice_line WHERE quantity > ?", [123456789]
             )
     finally:
-        connection.SLOW_QUERY_MS = old
         reader.close()
     slow = [r for r in caplog.records if r.getMessage() == "slow query"]
     assert len(slow) == 1

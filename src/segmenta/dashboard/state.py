@@ -4,7 +4,9 @@
 :class:`~segmenta.warehouse.connection.WarehouseReader` for the app and :func:`attach` stores it
 on the app's Flask server (``server.extensions["segmenta"]``), not in a module global, so one
 process (a test run) can hold several apps over different warehouses. Callbacks and layout
-functions run inside a Flask request of their app and call :func:`reader`.
+functions run inside a Flask request of their app and call :func:`reader`. :func:`open_state`
+builds the state from the settings (the reader's slow-query threshold is
+:attr:`~segmenta.settings.Settings.slow_query_ms`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ class DashboardState:
 
     settings: Settings
     reader: WarehouseReader
+
+
+def open_state(settings: Settings) -> DashboardState:
+    """The settings and a read-only reader of ``settings.warehouse`` configured from them."""
+    reader = WarehouseReader(settings.warehouse, slow_query_ms=settings.slow_query_ms)
+    return DashboardState(settings=settings, reader=reader)
 
 
 def attach(server: flask.Flask, state: DashboardState) -> None:

@@ -1,7 +1,8 @@
 """Turn a raw invoice file into typed, cleaned lines plus rejected rows with reasons.
 
-Pure LazyFrame-in, LazyFrame-out steps named for what they do; :func:`clean_invoices` wires
-them in the order of :data:`segmenta.etl.rules.RULES`. Every row of the file ends up in
+Pure LazyFrame-in, LazyFrame-out steps named for what they do; :func:`plan_invoices` wires
+them in the order of :data:`segmenta.etl.rules.RULES`, after the file's values are typed
+(:func:`segmenta.etl.parse.parse_values`, rule 1). Every row of the file ends up in
 exactly one of the two outputs. Rules only name the rule that rejects a row (cheap over
 millions of rows); the human-readable reason is written afterwards for the rejected rows
 alone (:func:`explain_rejections`), from the values as they were in the file.
@@ -9,13 +10,16 @@ alone (:func:`explain_rejections`), from the values as they were in the file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import polars as pl
 
 from segmenta.etl import countries
 from segmenta.etl.columns import INVOICE_ALIASES, INVOICE_REQUIRED, match_columns
+from segmenta.etl.parse import PARSE_PROBLEM, RAW_PREFIX, REJECT_RULE, ParseCheck, parse_values
 from segmenta.etl.read import SOURCE_ROW, RawTable
 from segmenta.etl.rules import DEFAULT_RULES, RuleSet
 
@@ -41,28 +45,12 @@ RAW_COLUMNS = (
     "customer_id",
     "country",
 )
-REJECT_RULE = "reject_rule"
-RAW_PREFIX = "__raw_"
-PARSE_PROBLEM = "parse_problem"
-DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%Y-%m-%d",
-    "%m/%d/%Y",
-    "%d/%m/%Y",
-)
 
 
 @dataclass
 class CleanResult:
+    """One invoice file after the rules, collected in memory (:func:`clean_invoices`)."""
+
     accepted: pl.DataFrame  # SOURCE_ROW + LINE_COLUMNS + is_return, is_cancellation, date_key
     rejected: pl.DataFrame  # SOURCE_ROW, rule, reason
     rows_in: int
@@ -70,152 +58,15 @@ class CleanResult:
     rejected_details: pl.DataFrame  # rejected + raw text columns + raw_values JSON
 
 
-@dataclass(frozen=True)
-class ParseCheck:
-    """One way a row can fail to parse: the canonical column and the expectation."""
-
-    column: str
-    expected: str  # '' for "value missing"
-
-
-def _as_text(header: str) -> pl.Expr:
-    return pl.col(header).cast(pl.String).str.strip_chars()
-
-
-def choose_date_format(sample: pl.Series) -> str | None:
-    """The format in :data:`DATE_FORMATS` that reads the most of ``sample`` (text dates)."""
-    values = sample.drop_nulls().str.strip_chars()
-    if values.is_empty():
-        return None
-    best, best_ok = None, 0
-    for fmt in DATE_FORMATS:
-        ok = (
-            values.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True)
-            .is_not_null()
-            .sum()
-        )
-        if ok > best_ok:
-            best, best_ok = fmt, ok
-    return best
-
-
-def _date_example(date_format: str | None) -> str:
-    if date_format is None:
-        return "2010-12-01 08:26:00"
-    return datetime(2010, 12, 1, 8, 26).strftime(date_format.replace("%.f", ""))
-
-
-def parse_values(
-    raw: RawTable, mapping: dict[str, str], decimal_comma: bool
-) -> tuple[pl.LazyFrame, list[ParseCheck], str | None]:
-    """Typed canonical columns, plus the index (into the checks) of each row's first failure."""
-    schema = raw.frame.collect_schema()
-    exprs: list[pl.Expr] = [pl.col(SOURCE_ROW).cast(pl.Int64)]
-    date_format: str | None = None
-
-    for canon in ("invoice_no", "stock_code", "description", "country"):
-        if canon in mapping:
-            exprs.append(_as_text(mapping[canon]).alias(canon))
-        else:
-            exprs.append(pl.lit(None, pl.String).alias(canon))
-
-    h = mapping["quantity"]
-    dtype = schema[h]
-    if dtype.is_integer():
-        qty = pl.col(h).cast(pl.Int64)
-    else:
-        as_float = (
-            pl.col(h).cast(pl.Float64, strict=False)
-            if dtype.is_numeric()
-            else _as_text(h).cast(pl.Float64, strict=False)
-        )
-        qty = pl.when(as_float == as_float.round(0)).then(as_float).cast(pl.Int64, strict=False)
-
-    h = mapping["unit_price"]
-    dtype = schema[h]
-    if dtype.is_numeric():
-        price = pl.col(h).cast(pl.Float64)
-    else:
-        text = _as_text(h).str.replace_all(r"[£$€\s]", "")
-        if decimal_comma:
-            text = text.str.replace(r"^(-?\d+),(\d+)$", "$1.$2")
-        price = text.cast(pl.Float64, strict=False)
-    price = pl.when(price.is_finite()).then(price)
-
-    h = mapping["invoice_date"]
-    dtype = schema[h]
-    if isinstance(dtype, pl.Datetime):
-        ts = pl.col(h)
-        if dtype.time_zone is not None:
-            ts = ts.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-        ts = ts.cast(pl.Datetime("us"))
-    elif dtype == pl.Date:
-        ts = pl.col(h).cast(pl.Datetime("us"))
-    else:
-        sample = raw.frame.select(_as_text(h)).head(20_000).collect().to_series()
-        date_format = choose_date_format(sample)
-        ts = (
-            _as_text(h).str.strptime(pl.Datetime("us"), date_format, strict=False, exact=True)
-            if date_format
-            else pl.lit(None, pl.Datetime("us"))
-        )
-    exprs += [qty.alias("quantity"), price.alias("unit_price"), ts.alias("invoice_ts")]
-
-    if "customer_id" in mapping:
-        h = mapping["customer_id"]
-        dtype = schema[h]
-        if dtype.is_float():
-            cid = (
-                pl.when(pl.col(h) == pl.col(h).round(0))
-                .then(pl.col(h).cast(pl.Int64, strict=False).cast(pl.String))
-                .otherwise(pl.col(h).cast(pl.String))
-            )
-        elif dtype.is_integer():
-            cid = pl.col(h).cast(pl.String)
-        else:
-            cid = _as_text(h).str.replace(r"^(\d+)\.0+$", "$1")
-        cid = pl.when(cid.str.len_chars() > 0).then(cid)
-    else:
-        cid = pl.lit(None, pl.String)
-    exprs.append(cid.alias("customer_id"))
-
-    checks: list[ParseCheck] = []
-    conditions: list[pl.Expr] = []
-    for canon in INVOICE_REQUIRED:
-        h = mapping[canon]
-        missing = pl.col(h).is_null()
-        if schema[h] == pl.String:
-            missing = missing | (pl.col(h).str.strip_chars() == "")
-        checks.append(ParseCheck(canon, ""))
-        conditions.append(missing)
-    for canon, typed, expected in (
-        ("quantity", qty, "a whole number"),
-        ("unit_price", price, "a finite number"),
-        ("invoice_date", ts, f"a date like '{_date_example(date_format)}'"),
-    ):
-        checks.append(ParseCheck(canon, expected))
-        conditions.append(typed.is_null())  # missing values were caught by the checks above
-    problem = pl.when(conditions[0]).then(pl.lit(0, pl.Int8))
-    for i, cond in enumerate(conditions[1:], start=1):
-        problem = problem.when(cond).then(pl.lit(i, pl.Int8))
-    exprs.append(problem.otherwise(pl.lit(None, pl.Int8)).alias(PARSE_PROBLEM))
-    exprs += [pl.col(h).alias(f"{RAW_PREFIX}{i}") for i, h in enumerate(raw.headers)]
-    lf = raw.frame.select(exprs).with_columns(
-        pl.when(pl.col(PARSE_PROBLEM).is_not_null())
-        .then(pl.lit("parse_values"))
-        .otherwise(pl.lit(None, pl.String))
-        .alias(REJECT_RULE)
-    )
-    return lf, checks, date_format
-
-
 def uppercase_codes(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Rule ``uppercase_codes``: invoice numbers and stock codes upper-cased."""
     return lf.with_columns(
         pl.col("invoice_no").str.to_uppercase(), pl.col("stock_code").str.to_uppercase()
     )
 
 
 def normalise_country(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Rule ``normalise_country``: country names mapped to ISO common names."""
     # a join with the (small) mapping of the distinct names keeps the plan streamable,
     # where Expr.replace would make Polars hold the whole column in memory
     distinct = lf.select(pl.col("country").unique()).collect(engine="streaming").to_series()
@@ -236,23 +87,28 @@ def _reject(lf: pl.LazyFrame, rule: str, condition: pl.Expr) -> pl.LazyFrame:
 
 
 def reject_non_positive_price(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Rule ``reject_non_positive_price``: unit price <= 0."""
     return _reject(lf, "reject_non_positive_price", pl.col("unit_price") <= 0)
 
 
 def reject_unspecified_country(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Rule ``reject_unspecified_country``: country 'Unspecified' or empty."""
     cond = pl.col("country").is_null() | (pl.col("country") == countries.UNSPECIFIED)
     return _reject(lf, "reject_unspecified_country", cond)
 
 
 def reject_non_product_codes(lf: pl.LazyFrame, codes: tuple[str, ...]) -> pl.LazyFrame:
+    """Rule ``reject_non_product_codes``: fee and adjustment stock ``codes``."""
     return _reject(lf, "reject_non_product_codes", pl.col("stock_code").is_in(list(codes)))
 
 
 def reject_future_dates(lf: pl.LazyFrame, now: datetime) -> pl.LazyFrame:
+    """Rule ``reject_future_dates``: dated more than a day after ``now``."""
     return _reject(lf, "reject_future_dates", pl.col("invoice_ts") > now + timedelta(days=1))
 
 
 def cruk_as_purchase(lf: pl.LazyFrame, codes: tuple[str, ...]) -> pl.LazyFrame:
+    """Rule ``cruk_as_purchase``: charity lines (stock ``codes``) count as purchases."""
     return lf.with_columns(
         pl.when(pl.col("stock_code").is_in(list(codes)))
         .then(pl.col("quantity").abs())
@@ -262,6 +118,7 @@ def cruk_as_purchase(lf: pl.LazyFrame, codes: tuple[str, ...]) -> pl.LazyFrame:
 
 
 def flag_lines(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Rules ``flag_returns`` and ``flag_cancellations``: is_return, is_cancellation."""
     return lf.with_columns(
         (pl.col("quantity") < 0).alias("is_return"),
         pl.col("invoice_no").str.starts_with("C").alias("is_cancellation"),
@@ -285,39 +142,58 @@ class InvoicePlan:
     flag_duplicates: bool
 
 
-def plan_invoices(
-    raw: RawTable, rules: RuleSet = DEFAULT_RULES, now: datetime | None = None
-) -> InvoicePlan:
-    """Apply the rule set to one raw invoice file, lazily (streamable: bounded memory)."""
-    now = now or datetime.now().replace(microsecond=0)  # noqa: DTZ005 - exports use local time
-    mapping = match_columns(raw.path, raw.headers, INVOICE_ALIASES, INVOICE_REQUIRED)
-    lf, checks, date_format = parse_values(raw, mapping, raw.decimal_comma)
-    if rules.enabled("uppercase_codes"):
-        lf = uppercase_codes(lf)
-    if rules.enabled("normalise_country"):
-        lf = normalise_country(lf)
-    if rules.enabled("reject_non_positive_price"):
-        lf = reject_non_positive_price(lf)
-    if rules.enabled("reject_unspecified_country"):
-        lf = reject_unspecified_country(lf)
-    if rules.enabled("reject_non_product_codes"):
-        lf = reject_non_product_codes(lf, rules.non_product_codes)
-    if rules.enabled("reject_future_dates"):
-        lf = reject_future_dates(lf, now)
-    if rules.enabled("cruk_as_purchase"):
-        lf = cruk_as_purchase(lf, rules.charity_codes)
-    lf = lf.with_columns(pl.col("country").fill_null(countries.UNKNOWN))
-    accepted = flag_lines(lf.filter(pl.col(REJECT_RULE).is_null())).select(
+def apply_row_rules(lf: pl.LazyFrame, rules: RuleSet, now: datetime) -> pl.LazyFrame:
+    """The enabled row rules after parsing (rules 2-8 of :data:`~segmenta.etl.rules.RULES`), in order."""
+    steps: tuple[tuple[str, Callable[[pl.LazyFrame], pl.LazyFrame]], ...] = (
+        ("uppercase_codes", uppercase_codes),
+        ("normalise_country", normalise_country),
+        ("reject_non_positive_price", reject_non_positive_price),
+        ("reject_unspecified_country", reject_unspecified_country),
+        (
+            "reject_non_product_codes",
+            partial(reject_non_product_codes, codes=rules.non_product_codes),
+        ),
+        ("reject_future_dates", partial(reject_future_dates, now=now)),
+        ("cruk_as_purchase", partial(cruk_as_purchase, codes=rules.charity_codes)),
+    )
+    for name, step in steps:
+        if rules.enabled(name):
+            lf = step(lf)
+    return lf
+
+
+def accepted_lines(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """The lines no rule rejected, flagged, in the columns of :class:`InvoicePlan`'s ``accepted``."""
+    return flag_lines(lf.filter(pl.col(REJECT_RULE).is_null())).select(
         SOURCE_ROW,
         *LINE_COLUMNS,
         "is_return",
         "is_cancellation",
         date_key(pl.col("invoice_ts")).alias("date_key"),
     )
+
+
+def plan_invoices(
+    raw: RawTable, rules: RuleSet = DEFAULT_RULES, now: datetime | None = None
+) -> InvoicePlan:
+    """Apply the rule set to one raw invoice file, lazily (streamable: bounded memory).
+
+    Steps: match the header (:func:`match_columns`), :func:`parse_values`,
+    :func:`apply_row_rules`, then split into :func:`accepted_lines` and the rejected rows with
+    their reasons (:func:`explain_rejections`).
+    """
+    now = now or datetime.now().replace(microsecond=0)  # noqa: DTZ005 - exports use local time
+    mapping = match_columns(raw.path, raw.headers, INVOICE_ALIASES, INVOICE_REQUIRED)
+    lf, checks, date_format = parse_values(raw, mapping, raw.decimal_comma)
+    lf = apply_row_rules(lf, rules, now).with_columns(
+        pl.col("country").fill_null(countries.UNKNOWN)
+    )
     rejected = explain_rejections(
         lf.filter(pl.col(REJECT_RULE).is_not_null()), raw.headers, mapping, checks
     )
-    return InvoicePlan(accepted, rejected, date_format, rules.enabled("flag_exact_duplicates"))
+    return InvoicePlan(
+        accepted_lines(lf), rejected, date_format, rules.enabled("flag_exact_duplicates")
+    )
 
 
 def clean_invoices(

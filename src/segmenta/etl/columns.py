@@ -39,6 +39,7 @@ CUSTOMER_REQUIRED = ("customer_id",)
 
 
 def normalise_header(name: str) -> str:
+    """A header reduced to lower-case letters and digits ('Customer ID' -> 'customerid')."""
     return re.sub(r"[^0-9a-z]", "", name.lower())
 
 

@@ -31,7 +31,7 @@ UNKNOWN = "Unknown"
 
 
 @functools.lru_cache(maxsize=4096)
-def _lookup(name: str) -> pycountry.db.Record | None:
+def _lookup(name: str) -> pycountry.db.Country | None:
     try:
         return pycountry.countries.lookup(name)
     except LookupError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 
 from segmenta.etl.columns import CUSTOMER_ALIASES, CUSTOMER_REQUIRED, match_columns
 from segmenta.etl.read import SOURCE_ROW, RawTable
@@ -22,6 +23,8 @@ GENDERS = {
 
 @dataclass
 class CustomerTable:
+    """A customer table after cleaning: customers, their extra attributes, rejected rows."""
+
     customers: pl.DataFrame  # customer_id, gender, age, annual_income_k, spending_score, country
     attributes: pl.DataFrame  # customer_id, attribute, value_num, value_text
     rejected: pl.DataFrame  # SOURCE_ROW, rule, reason, raw_values
@@ -100,7 +103,7 @@ def clean_customer_table(raw: RawTable) -> CustomerTable:
                 ),
             )
         )
-    reason = pl.when(checks[0][0]).then(checks[0][1])
+    reason: Then | ChainedThen = pl.when(checks[0][0]).then(checks[0][1])
     for cond, text in checks[1:]:
         reason = reason.when(cond).then(text)
     out = out.with_columns(reason.otherwise(pl.lit(None, pl.String)).alias("reason"))

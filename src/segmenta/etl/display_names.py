@@ -50,6 +50,7 @@ def _names(locale: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
 
 
 def locale_for(iso_alpha2: str | None) -> str:
+    """The Faker locale for a country's ISO alpha-2 code (the default locale if none)."""
     return _locales_by_country().get((iso_alpha2 or "").upper(), DEFAULT_LOCALE)
 
 

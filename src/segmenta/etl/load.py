@@ -2,7 +2,9 @@
 
 ``ingest`` runs every file of one command in a single :func:`write_transaction`: the
 warehouse changes only if every file loads, and a file whose bytes were loaded before is
-skipped (so loading the same file twice doubles nothing).
+skipped (so loading the same file twice doubles nothing). Every statement is a SQL file under
+``segmenta/warehouse/sql/etl`` run through the :class:`~segmenta.engine.Engine` boundary; the
+rules' output reaches it as Parquet files registered as views (``staged_lines``, ...).
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
+from segmenta.engine import DuckDBEngine, Engine
 from segmenta.etl import countries
 from segmenta.etl.clean import plan_invoices
 from segmenta.etl.columns import (
@@ -30,9 +32,9 @@ from segmenta.etl.display_names import display_names
 from segmenta.etl.errors import InputError
 from segmenta.etl.read import RawTable, new_workdir, read_table
 from segmenta.etl.rules import DEFAULT_RULES, RuleSet
+from segmenta.settings import DEFAULT_MEMORY_LIMIT
 from segmenta.warehouse.aggregates import refresh_aggregates
 from segmenta.warehouse.connection import write_transaction
-from segmenta.warehouse.schema import read_sql
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,8 @@ NON_PRODUCT_STOCK_CODES = (
 
 @dataclass
 class LoadResult:
+    """What loading one file did: rows in, loaded and rejected (by rule), or why it was skipped."""
+
     source_file: str
     file_kind: str
     rows_in: int = 0
@@ -69,6 +73,7 @@ class LoadResult:
     seconds: float = 0.0
 
     def describe(self) -> str:
+        """One line for the command's summary."""
         if self.skipped_reason:
             return f"{self.source_file}: skipped, {self.skipped_reason}"
         rules = ", ".join(f"{k} {v:,}" for k, v in sorted(self.rejected_by_rule.items()))
@@ -82,11 +87,14 @@ class LoadResult:
 
 @dataclass
 class IngestReport:
+    """The results of one ``ingest`` command, file by file."""
+
     warehouse: Path
     results: list[LoadResult]
     seconds: float
 
     def summary(self) -> str:
+        """The lines ``segmenta ingest`` prints."""
         lines = [r.describe() for r in self.results]
         lines.append(f"warehouse {self.warehouse} updated in {self.seconds:.2f} s")
         return "\n".join(lines)
@@ -106,18 +114,16 @@ def _looks_like_customers(headers: Sequence[str]) -> bool:
     return any(s in norm for s in CUSTOMER_ALIASES["customer_id"])
 
 
-def _already_loaded(con: duckdb.DuckDBPyConnection, sha: str, kind: str) -> str | None:
-    rows = con.execute(
-        read_sql("etl/find_loaded_file.sql"), {"sha256": sha, "file_kind": kind}
-    ).fetchall()
+def _already_loaded(engine: Engine, sha: str, kind: str) -> str | None:
+    rows = engine.rows("etl/find_loaded_file.sql", {"sha256": sha, "file_kind": kind})
     if not rows:
         return None
     row = rows[0]
     return f"the same bytes were loaded as load {row[0]} ({row[1]}) at {row[2]:%Y-%m-%d %H:%M} UTC"
 
 
-def _stage_countries(con: duckdb.DuckDBPyConnection, names: list[str | None]) -> None:
-    known = {r[0] for r in con.execute("SELECT country_name FROM dim_country").fetchall()}
+def _stage_countries(engine: Engine, names: list[str | None]) -> None:
+    known = {r[0] for r in engine.rows("etl/known_countries.sql")}
     new = sorted({n for n in names if n and n not in known})
     rows = [{"country_name": n, "source_name": n, **countries.country_facts(n)} for n in new]
     staged_countries = pl.DataFrame(
@@ -131,26 +137,24 @@ def _stage_countries(con: duckdb.DuckDBPyConnection, names: list[str | None]) ->
             "longitude": pl.Float64,
         },
     )
-    con.register("staged_countries", staged_countries)
-    con.execute(read_sql("etl/insert_countries.sql"))
-    con.unregister("staged_countries")
+    engine.register("staged_countries", staged_countries)
+    engine.execute("etl/insert_countries.sql")
+    engine.unregister("staged_countries")
 
 
-def _stage_new_customers(con: duckdb.DuckDBPyConnection, customers: pl.DataFrame) -> None:
+def _stage_new_customers(engine: Engine, customers: pl.DataFrame) -> None:
     """Insert customers (customer_id, country_name) not yet in dim_customer, with display names."""
-    existing = con.sql("SELECT customer_id FROM dim_customer WHERE customer_id IS NOT NULL").pl()[
-        "customer_id"
-    ]
+    existing = engine.query("etl/known_customer_ids.sql")["customer_id"]
     new = customers.filter(~pl.col("customer_id").is_in(existing.implode())).unique("customer_id")
     if new.is_empty():
         return
-    iso = con.sql("SELECT country_name, iso_alpha2 FROM dim_country").pl()
+    iso = engine.query("etl/country_iso_codes.sql")
     new = new.join(iso, on="country_name", how="left").sort("customer_id")
-    taken = con.sql("SELECT display_name FROM dim_customer").pl()["display_name"].to_list()
+    taken = engine.query("etl/taken_display_names.sql")["display_name"].to_list()
     staged_customers = new.with_columns(display_names(new, taken=taken))
-    con.register("staged_customers", staged_customers)
-    con.execute(read_sql("etl/insert_customers.sql"))
-    con.unregister("staged_customers")
+    engine.register("staged_customers", staged_customers)
+    engine.execute("etl/insert_customers.sql")
+    engine.unregister("staged_customers")
 
 
 @dataclass
@@ -184,66 +188,58 @@ def stage_invoices(raw: RawTable, rules: RuleSet, workdir: Path) -> StagedInvoic
 
 
 def load_invoice_file(
-    con: duckdb.DuckDBPyConnection,
+    engine: Engine,
     raw: RawTable,
     source_file: str,
     rules: RuleSet,
     workdir: Path,
 ) -> LoadResult:
+    """Run the rules over one invoice file and write its facts, rejections and dimensions."""
     started = _now_utc()
     t0 = time.perf_counter()
     result = LoadResult(source_file, "invoices")
-    if (why := _already_loaded(con, raw.sha256, "invoices")) is not None:
+    if (why := _already_loaded(engine, raw.sha256, "invoices")) is not None:
         result.skipped_reason = why
         return result
     staged = stage_invoices(raw, rules, workdir)
-    load_id = con.execute(read_sql("etl/next_load_id.sql")).fetchall()[0][0]
-    line_base = con.execute(read_sql("etl/next_line_id.sql")).fetchall()[0][0]
-    con.read_parquet(str(staged.accepted)).create_view("staged_lines", replace=True)
-    con.read_parquet(str(staged.rejected)).create_view("staged_rejected", replace=True)
-    con.execute(read_sql("etl/stage_duplicates.sql"), {"enabled": staged.flag_duplicates})
+    load_id = engine.rows("etl/next_load_id.sql")[0][0]
+    line_base = engine.rows("etl/next_line_id.sql")[0][0]
+    engine.register("staged_lines", staged.accepted)
+    engine.register("staged_rejected", staged.rejected)
+    engine.execute("etl/stage_duplicates.sql", {"enabled": staged.flag_duplicates})
 
-    _stage_countries(
-        con, [r[0] for r in con.execute(read_sql("etl/staged_countries.sql")).fetchall()]
-    )
-    con.execute(read_sql("etl/stage_products.sql"))
-    con.execute(
-        read_sql("etl/insert_products.sql"), {"non_products": list(NON_PRODUCT_STOCK_CODES)}
-    )
-    con.execute(read_sql("etl/fill_product_descriptions.sql"))
-    _stage_new_customers(con, con.sql(read_sql("etl/stage_customers.sql")).pl())
-    con.execute(read_sql("etl/insert_facts.sql"), {"load_id": load_id, "line_base": line_base})
-    con.execute(
-        read_sql("etl/insert_rejected.sql"), {"load_id": load_id, "source_file": source_file}
-    )
+    _stage_countries(engine, [r[0] for r in engine.rows("etl/staged_countries.sql")])
+    engine.execute("etl/stage_products.sql")
+    engine.execute("etl/insert_products.sql", {"non_products": list(NON_PRODUCT_STOCK_CODES)})
+    engine.execute("etl/fill_product_descriptions.sql")
+    _stage_new_customers(engine, engine.query("etl/stage_customers.sql"))
+    engine.execute("etl/insert_facts.sql", {"load_id": load_id, "line_base": line_base})
+    engine.execute("etl/insert_rejected.sql", {"load_id": load_id, "source_file": source_file})
 
     result.rows_loaded = pl.scan_parquet(staged.accepted).select(pl.len()).collect().item()
     result.rows_rejected = pl.scan_parquet(staged.rejected).select(pl.len()).collect().item()
     result.rows_in = result.rows_loaded + result.rows_rejected
-    result.rejected_by_rule = dict(
-        con.execute(read_sql("etl/staged_rejections_by_rule.sql")).fetchall()
-    )
-    con.execute("DROP VIEW IF EXISTS staged_lines")
-    con.execute("DROP VIEW IF EXISTS staged_rejected")
-    con.execute("DROP TABLE IF EXISTS staged_duplicates")
-    con.execute("DROP TABLE IF EXISTS staged_products")
+    result.rejected_by_rule = dict(engine.rows("etl/staged_rejections_by_rule.sql"))
+    engine.unregister("staged_lines")
+    engine.unregister("staged_rejected")
+    engine.execute("etl/drop_staged_duplicates.sql")
+    engine.execute("etl/drop_staged_products.sql")
     result.load_id = load_id
-    _log_load(con, result, raw, rules, started)
+    _log_load(engine, result, raw, rules, started)
     result.seconds = time.perf_counter() - t0
     return result
 
 
-def load_customer_file(
-    con: duckdb.DuckDBPyConnection, raw: RawTable, source_file: str
-) -> LoadResult:
+def load_customer_file(engine: Engine, raw: RawTable, source_file: str) -> LoadResult:
+    """Load one customer table: new customers, their attributes, and the rejected rows."""
     started = _now_utc()
     t0 = time.perf_counter()
     result = LoadResult(source_file, "customers")
-    if (why := _already_loaded(con, raw.sha256, "customers")) is not None:
+    if (why := _already_loaded(engine, raw.sha256, "customers")) is not None:
         result.skipped_reason = why
         return result
     table = clean_customer_table(raw)
-    load_id = con.execute(read_sql("etl/next_load_id.sql")).fetchall()[0][0]
+    load_id = engine.rows("etl/next_load_id.sql")[0][0]
     names = (
         table.customers["country"].map_elements(
             countries.normalise_country_name, return_dtype=pl.String
@@ -252,15 +248,17 @@ def load_customer_file(
         else table.customers["country"]
     )
     custs = table.customers.with_columns(names.alias("country"))
-    _stage_countries(con, custs["country"].unique().to_list())
-    _stage_new_customers(con, custs.select("customer_id", pl.col("country").alias("country_name")))
-    con.register("staged_customer_table", custs)
-    con.execute(read_sql("etl/upsert_customer_table.sql"))
-    con.unregister("staged_customer_table")
+    _stage_countries(engine, custs["country"].unique().to_list())
+    _stage_new_customers(
+        engine, custs.select("customer_id", pl.col("country").alias("country_name"))
+    )
+    engine.register("staged_customer_table", custs)
+    engine.execute("etl/upsert_customer_table.sql")
+    engine.unregister("staged_customer_table")
     if not table.attributes.is_empty():
-        con.register("staged_attributes", table.attributes)
-        con.execute(read_sql("etl/replace_customer_attributes.sql"))
-        con.unregister("staged_attributes")
+        engine.register("staged_attributes", table.attributes)
+        engine.execute("etl/replace_customer_attributes.sql")
+        engine.unregister("staged_attributes")
     if not table.rejected.is_empty():
         staged_rejected = table.rejected.with_columns(
             *[
@@ -276,31 +274,29 @@ def load_customer_file(
                 )
             ]
         )
-        con.register("staged_rejected", staged_rejected)
-        con.execute(
-            read_sql("etl/insert_rejected.sql"), {"load_id": load_id, "source_file": source_file}
-        )
-        con.unregister("staged_rejected")
+        engine.register("staged_rejected", staged_rejected)
+        engine.execute("etl/insert_rejected.sql", {"load_id": load_id, "source_file": source_file})
+        engine.unregister("staged_rejected")
     result.rows_in = table.rows_in
     result.rows_loaded = table.customers.height
     result.rows_rejected = table.rejected.height
     result.rejected_by_rule = dict(table.rejected.group_by("rule").len().iter_rows())
     result.load_id = load_id
-    _log_load(con, result, raw, DEFAULT_RULES, started, rule_names="parse_values")
+    _log_load(engine, result, raw, DEFAULT_RULES, started, rule_names="parse_values")
     result.seconds = time.perf_counter() - t0
     return result
 
 
 def _log_load(
-    con: duckdb.DuckDBPyConnection,
+    engine: Engine,
     result: LoadResult,
     raw: RawTable,
     rules: RuleSet,
     started: datetime,
     rule_names: str | None = None,
 ) -> None:
-    con.execute(
-        read_sql("etl/insert_load_log.sql"),
+    engine.execute(
+        "etl/insert_load_log.sql",
         {
             "load_id": result.load_id,
             "source_file": result.source_file,
@@ -330,12 +326,12 @@ def _log_load(
     )
 
 
-def refresh_customers(con: duckdb.DuckDBPyConnection, rules: RuleSet, load_ids: list[int]) -> None:
+def refresh_customers(engine: Engine, rules: RuleSet, load_ids: list[int]) -> None:
     """Recompute the date dimension, and the activity and customer rules of the customers
     that the loads ``load_ids`` touched (over their whole history)."""
-    con.execute(read_sql("etl/fill_dates.sql"), {"load_ids": load_ids})
-    con.execute(
-        read_sql("etl/refresh_customers.sql"),
+    engine.execute("etl/fill_dates.sql", {"load_ids": load_ids})
+    engine.execute(
+        "etl/refresh_customers.sql",
         {
             "load_ids": load_ids,
             "excluded_ids": list(rules.excluded_customers),
@@ -351,8 +347,15 @@ def ingest(
     invoice_files: Sequence[Path],
     customer_file: Path | None = None,
     rules: RuleSet = DEFAULT_RULES,
+    *,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    threads: int | None = None,
 ) -> IngestReport:
-    """Load every file into ``warehouse`` in one all-or-nothing transaction."""
+    """Load every file into ``warehouse`` in one all-or-nothing transaction.
+
+    ``memory_limit`` and ``threads`` bound DuckDB while it writes (see
+    :func:`~segmenta.warehouse.connection.write_transaction`); the CLI passes the settings'.
+    """
     t0 = time.perf_counter()
     warehouse = Path(warehouse)
     results: list[LoadResult] = []
@@ -367,15 +370,16 @@ def ingest(
             if customer_file
             else None
         )
-        with write_transaction(warehouse) as con:
-            con.execute(read_sql("etl/ensure_unknown_members.sql"))
+        with write_transaction(warehouse, memory_limit=memory_limit, threads=threads) as con:
+            engine = DuckDBEngine(con)
+            engine.execute("etl/ensure_unknown_members.sql")
             for path, raw in raws:
-                results.append(load_invoice_file(con, raw, str(path), rules, workdir))
+                results.append(load_invoice_file(engine, raw, str(path), rules, workdir))
             if customer_raw is not None and customer_file is not None:
-                results.append(load_customer_file(con, customer_raw, str(customer_file)))
+                results.append(load_customer_file(engine, customer_raw, str(customer_file)))
             load_ids = [r.load_id for r in results if r.load_id is not None]
-            refresh_customers(con, rules, load_ids)
-            refresh_aggregates(con)
+            refresh_customers(engine, rules, load_ids)
+            refresh_aggregates(engine)
     return IngestReport(warehouse, results, time.perf_counter() - t0)
 
 

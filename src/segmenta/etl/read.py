@@ -39,6 +39,7 @@ class RawTable:
 
 
 def file_format(path: Path) -> str:
+    """'csv', 'xlsx' or 'parquet', from the suffix or else the file's first bytes."""
     suffix = path.suffix.lower()
     if suffix in {".parquet", ".pq"}:
         return "parquet"
@@ -103,6 +104,7 @@ def _confirm_cp1252(path: Path) -> str:
 
 
 def sha256_of(path: Path) -> str:
+    """The hex SHA-256 of the file's bytes (read in chunks)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
@@ -131,6 +133,7 @@ def sniff_separator(path: Path, encoding: str) -> str:
 
 
 def read_csv(path: Path, workdir: Path) -> RawTable:
+    """A CSV file as a lazy all-text table (encoding and separator detected)."""
     sha, encoding = hash_and_detect_encoding(path)
     text_path = path
     if encoding not in ("utf-8", "utf-8-sig"):
@@ -161,6 +164,7 @@ def read_csv(path: Path, workdir: Path) -> RawTable:
 
 
 def read_parquet(path: Path) -> RawTable:
+    """A Parquet file as a lazy table with its own column types."""
     sha = sha256_of(path)
     try:
         frame = pl.scan_parquet(path, row_index_name=SOURCE_ROW, row_index_offset=1)

@@ -22,6 +22,8 @@ HEAVY_RETURN_SHARE = 0.9
 
 @dataclass(frozen=True)
 class Rule:
+    """One cleaning rule: its name, kind and the sentence the README's table shows."""
+
     name: str
     kind: RuleKind
     summary: str
@@ -38,9 +40,11 @@ class RuleSet:
     disabled: frozenset[str] = field(default_factory=frozenset)
 
     def enabled(self, name: str) -> bool:
+        """Whether rule ``name`` runs."""
         return name not in self.disabled
 
     def names(self) -> list[str]:
+        """The enabled rules' names, in the order they run."""
         return [r.name for r in RULES if self.enabled(r.name)]
 
 

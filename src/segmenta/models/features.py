@@ -1,7 +1,9 @@
 """Read the model's inputs from the warehouse: behaviour features, customer-table attributes.
 
-Every query lives in ``segmenta/warehouse/sql/models`` and runs with bound parameters; the
-functions here only run them and shape the results (DataFrame in, DataFrame out).
+Every query lives in ``segmenta/warehouse/sql/models`` and runs with bound parameters through
+the :class:`~segmenta.engine.Engine` boundary (the functions take an engine, or a DuckDB
+connection they wrap in one); they only run the queries and shape the results (DataFrame in,
+DataFrame out).
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from segmenta.warehouse.schema import read_sql
+from segmenta.engine import Engine, as_engine
+
+#: what the reading functions take: an engine, or a DuckDB connection (wrapped in one)
+EngineOrConnection = Engine | duckdb.DuckDBPyConnection
 
 #: per-customer behaviour columns of customer_features, in table order
 BEHAVIOUR_COLUMNS = (
@@ -44,27 +49,25 @@ class Population:
     n_customers: int
 
 
-def read_population(con: duckdb.DuckDBPyConnection) -> Population:
+def read_population(con: EngineOrConnection) -> Population:
     """First and last purchase dates, purchase lines and customers of the population."""
-    first, last, n_lines, n_customers = con.execute(read_sql("models/population.sql")).fetchall()[0]
+    first, last, n_lines, n_customers = as_engine(con).rows("models/population.sql")[0]
     return Population(first, last, int(n_lines), int(n_customers))
 
 
-def compute_customer_features(con: duckdb.DuckDBPyConnection, as_of: date) -> pl.DataFrame:
+def compute_customer_features(con: EngineOrConnection, as_of: date) -> pl.DataFrame:
     """One row per customer who bought on or before ``as_of``, from lines up to ``as_of`` only."""
-    return con.sql(read_sql("models/customer_features.sql"), params={"as_of": as_of}).pl()
+    return as_engine(con).query("models/customer_features.sql", {"as_of": as_of})
 
 
-def read_buyers_between(con: duckdb.DuckDBPyConnection, after: date, until: date) -> pl.DataFrame:
+def read_buyers_between(con: EngineOrConnection, after: date, until: date) -> pl.DataFrame:
     """Customers (customer_key) with a purchase dated in ``(after, until]``."""
-    return con.sql(
-        read_sql("models/buyers_between.sql"), params={"after": after, "until": until}
-    ).pl()
+    return as_engine(con).query("models/buyers_between.sql", {"after": after, "until": until})
 
 
-def read_customer_attributes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def read_customer_attributes(con: EngineOrConnection) -> pl.DataFrame:
     """Long frame (customer_key, attribute, value_num, value_text) of the customer table."""
-    return con.sql(read_sql("models/customer_attributes.sql")).pl()
+    return as_engine(con).query("models/customer_attributes.sql")
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,8 @@ def pivot_attributes(long: pl.DataFrame) -> Attributes:
     return Attributes(wide.sort("customer_key"), numeric_names, text_names, long_numeric)
 
 
-def read_data_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+def read_data_fingerprint(con: EngineOrConnection) -> str:
     """A hash of the loads and table sizes a run reads (same data, same fingerprint)."""
-    row = con.execute(read_sql("models/data_fingerprint.sql")).fetchall()[0]
+    row = as_engine(con).rows("models/data_fingerprint.sql")[0]
     text = "|".join(str(value) for value in row)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from segmenta.warehouse.schema import read_sql
+from segmenta.engine import Engine, as_engine
 
 __all__ = ["AggregateRefresh", "refresh_aggregates"]
 
@@ -33,28 +33,30 @@ class AggregateRefresh:
     seconds: float
 
 
-def _latest_run_id(con: duckdb.DuckDBPyConnection) -> int | None:
-    rows = con.execute("SELECT run_id FROM latest_run").fetchall()
+def _latest_run_id(engine: Engine) -> int | None:
+    rows = engine.rows("aggregates/latest_run_id.sql")
     return rows[0][0] if rows else None
 
 
-def refresh_aggregates(con: duckdb.DuckDBPyConnection) -> AggregateRefresh:
+def refresh_aggregates(con: Engine | duckdb.DuckDBPyConnection) -> AggregateRefresh:
     """Aggregate every load not yet in the pre-aggregates; rebuild ``agg_product_day`` for a new run.
 
     Call inside :func:`~segmenta.warehouse.connection.write_transaction`, after the facts or the
-    model run are written. Idempotent: a second call finds nothing to do.
+    model run are written. Idempotent: a second call finds nothing to do. ``con`` is the
+    writer's connection or an :class:`~segmenta.engine.Engine` over it.
     """
+    engine = as_engine(con)
     start = time.perf_counter()
-    run_id = _latest_run_id(con)
-    con.execute(read_sql("aggregates/drop_stale_product_day.sql"), {"run_id": run_id})
-    pending = con.execute(read_sql("aggregates/pending_loads.sql"), {"run_id": run_id}).fetchall()
+    run_id = _latest_run_id(engine)
+    engine.execute("aggregates/drop_stale_product_day.sql", {"run_id": run_id})
+    pending = engine.rows("aggregates/pending_loads.sql", {"run_id": run_id})
     invoice_day = tuple(load_id for load_id, needed, _ in pending if needed)
     product_day = tuple(load_id for load_id, _, needed in pending if needed)
     if invoice_day:
-        con.execute(read_sql("aggregates/insert_invoice_day.sql"), {"load_ids": list(invoice_day)})
+        engine.execute("aggregates/insert_invoice_day.sql", {"load_ids": list(invoice_day)})
     if product_day:
-        con.execute(
-            read_sql("aggregates/insert_product_day.sql"),
+        engine.execute(
+            "aggregates/insert_product_day.sql",
             {"load_ids": list(product_day), "run_id": run_id},
         )
     result = AggregateRefresh(run_id, invoice_day, product_day, time.perf_counter() - start)

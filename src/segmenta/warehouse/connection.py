@@ -10,6 +10,11 @@ version they opened until they notice the link moved (:class:`WarehouseReader`) 
 new one. A writer that fails or is killed leaves the link, and so the warehouse, as it was.
 Writers serialise on an advisory lock file ``<warehouse>.lock``. The version before the
 current one is kept for readers still on it; older ones are removed.
+
+Nothing here reads the environment: the writer's memory limit and threads, and the reader's
+slow-query threshold, are arguments (the entry points pass the values of
+:class:`~segmenta.settings.Settings`). :func:`set_swap_hook` lets a test stop a writer exactly
+before or after the swap; production never sets it.
 """
 
 from __future__ import annotations
@@ -22,14 +27,14 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import polars as pl
 
-from segmenta.settings import Settings
+from segmenta.settings import DEFAULT_MEMORY_LIMIT, DEFAULT_SLOW_QUERY_MS
 from segmenta.warehouse.schema import apply_schema
 
 log = logging.getLogger(__name__)
@@ -45,6 +50,29 @@ class WarehouseBusyError(RuntimeError):
 
 class WarehouseWriteError(OSError):
     """The new version could not be written (disk full, no permission); nothing changed."""
+
+
+#: a function called with the warehouse path at a moment of the swap (tests only)
+SwapHook = Callable[[Path], None]
+SwapMoment = Literal["before_swap", "after_swap"]
+#: test hooks of :func:`write_transaction`; empty in production (see :func:`set_swap_hook`)
+_SWAP_HOOKS: dict[SwapMoment, SwapHook | None] = {"before_swap": None, "after_swap": None}
+
+
+def set_swap_hook(moment: SwapMoment, hook: SwapHook | None) -> None:
+    """Call ``hook(path)`` in every :func:`write_transaction` at ``moment``; None removes it.
+
+    For crash-safety tests only (production never sets one): ``"before_swap"`` runs when the
+    new version is complete and synced but the link still points to the old one,
+    ``"after_swap"`` right after the link moved, before old versions are removed. A test's
+    child process sets a hook that signals the parent and waits to be killed.
+    """
+    _SWAP_HOOKS[moment] = hook
+
+
+def _run_swap_hook(moment: SwapMoment, path: Path) -> None:
+    if (hook := _SWAP_HOOKS[moment]) is not None:
+        hook(path)
 
 
 def _lock_path(path: Path) -> Path:
@@ -138,11 +166,17 @@ def _remove_old_versions(path: Path, keep: set[Path]) -> None:
 
 @contextlib.contextmanager
 def write_transaction(
-    path: Path, lock_timeout_s: float = 600.0, memory_limit: str | None = None
+    path: Path,
+    lock_timeout_s: float = 600.0,
+    *,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    threads: int | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to the next version of the warehouse; swap it in on success.
 
     The schema is applied to the new version first, so callers always see every table.
+    ``memory_limit`` bounds DuckDB's memory (it spills to a folder beside the warehouse
+    beyond it); ``threads`` is DuckDB's worker threads (None: DuckDB's default, every core).
     """
     path = Path(path)
     with writer_lock(path, lock_timeout_s):
@@ -155,12 +189,14 @@ def write_transaction(
         number = (versions[-1][0] + 1) if versions else 1
         new = _version_path(path, number)
         spill = path.with_name(f".{path.name}.spill")
-        config = {
+        config: dict[str, str | bool | int | float | list[str]] = {
             # row order inside a table carries no meaning (line_id does): parallel inserts
             "preserve_insertion_order": False,
-            "memory_limit": memory_limit or Settings.from_env().memory_limit,
+            "memory_limit": memory_limit,
             "temp_directory": str(spill),
         }
+        if threads is not None:
+            config["threads"] = threads
         con: duckdb.DuckDBPyConnection | None = None
         try:
             try:
@@ -178,6 +214,7 @@ def write_transaction(
                 con.close()
                 with new.open("rb+") as handle:
                     os.fsync(handle.fileno())
+                _run_swap_hook("before_swap", path)
                 link = path.with_name(f".{path.name}.link-{os.getpid()}")
                 link.unlink(missing_ok=True)
                 link.symlink_to(new.name)
@@ -193,6 +230,7 @@ def write_transaction(
             new.with_name(new.name + ".wal").unlink(missing_ok=True)
             shutil.rmtree(spill, ignore_errors=True)
             raise
+        _run_swap_hook("after_swap", path)
         keep = {new}
         if current is not None and current != path:
             keep.add(current)
@@ -245,13 +283,10 @@ def _identity(path: Path) -> tuple[str, int] | None:
         return None
 
 
-#: queries slower than this are logged (one JSON line each), without their parameters
-SLOW_QUERY_MS = float(os.environ.get("SEGMENTA_SLOW_QUERY_MS", "500"))
-
-
-def _log_if_slow(sql: str, started: float) -> None:
+def _log_if_slow(sql: str, started: float, threshold_ms: float) -> None:
+    """Log ``sql``'s first line (never its parameters) if it ran ``threshold_ms`` or longer."""
     ms = (time.perf_counter() - started) * 1000
-    if ms >= SLOW_QUERY_MS:
+    if ms >= threshold_ms:
         first = next((ln.strip() for ln in sql.splitlines() if ln.strip()), "")
         log.warning("slow query", extra={"ms": round(ms, 1), "query": first[:200]})
 
@@ -263,11 +298,13 @@ class WarehouseReader:
     on disk is replaced by a writer, the next query opens the new file; queries already
     running finish on the old one. A thread can :meth:`pin` the version it sees (a web
     request does, from its first query to its end) so that all its queries read one version
-    and never a mix of the old and the new data.
+    and never a mix of the old and the new data. Queries that take ``slow_query_ms`` or longer
+    are logged (one JSON line each, without their parameters).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, slow_query_ms: float = DEFAULT_SLOW_QUERY_MS) -> None:
         self.path = Path(path)
+        self.slow_query_ms = slow_query_ms
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple[str, int] | None = None
@@ -279,6 +316,7 @@ class WarehouseReader:
         self._pinned.con = None
 
     def unpin(self) -> None:
+        """End :meth:`pin`: the thread's next query reads the current version again."""
         self._pinned.active = False
         self._pinned.con = None
         self._pinned.identity = None
@@ -291,6 +329,7 @@ class WarehouseReader:
         )
 
     def connection(self) -> duckdb.DuckDBPyConnection:
+        """The connection to the current version (the pinned one while this thread is pinned)."""
         if getattr(self._pinned, "active", False):
             if self._pinned.con is None:
                 self._pinned.con, self._pinned.identity = self._current()
@@ -306,6 +345,7 @@ class WarehouseReader:
             return self._con, self._identity
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new cursor of :meth:`connection` (close it when done)."""
         return self.connection().cursor()
 
     @property
@@ -324,9 +364,10 @@ class WarehouseReader:
             return cur.sql(sql, params=params).pl()
         finally:
             cur.close()
-            _log_if_slow(sql, started)
+            _log_if_slow(sql, started, self.slow_query_ms)
 
     def scalar(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
+        """The first column of the first row of one query (None if it returns no row)."""
         cur = self.cursor()
         started = time.perf_counter()
         try:
@@ -334,9 +375,10 @@ class WarehouseReader:
             return rows[0][0] if rows else None
         finally:
             cur.close()
-            _log_if_slow(sql, started)
+            _log_if_slow(sql, started, self.slow_query_ms)
 
     def close(self) -> None:
+        """Close the shared connection (the next query opens the current version again)."""
         with self._lock:
             if self._con is not None:
                 self._con.close()

@@ -27,17 +27,21 @@ SQL_CHECKS = (
 
 @dataclass
 class Check:
+    """One finding of ``segmenta doctor``: ok, a failure, or a warning that is not a failure."""
+
     name: str
     ok: bool
     detail: str
     warning: bool = False  # a finding that does not make the warehouse wrong
 
     def line(self) -> str:
+        """The finding as one report line: ``[ok  ] name: detail``, ``[FAIL]`` or ``[warn]``."""
         mark = "ok  " if self.ok else ("warn" if self.warning else "FAIL")
         return f"[{mark}] {self.name}: {self.detail}"
 
 
 def installation_checks() -> list[Check]:
+    """Python's version, the versions of the packages segmenta needs, and Chromium (a warning)."""
     checks = [Check("python", sys.version_info >= (3, 11), sys.version.split()[0])]
     for name in PACKAGES:
         try:
@@ -57,6 +61,7 @@ def installation_checks() -> list[Check]:
 
 
 def warehouse_checks(path: Path) -> list[Check]:
+    """The warehouse opens, every relation exists, and each SQL integrity check passes."""
     target = current_file(path)
     if target is None:
         return [
@@ -70,9 +75,7 @@ def warehouse_checks(path: Path) -> list[Check]:
         Check("warehouse", True, f"{path} -> {target.name} ({target.stat().st_size / 1e6:.1f} MB)")
     ]
     try:
-        present = {
-            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-        }
+        present = {r[0] for r in con.execute(read_sql("doctor/relations.sql")).fetchall()}
         missing = sorted((set(table_names()) | set(VIEW_ORDER)) - present)
         checks.append(
             Check(

@@ -25,6 +25,7 @@ def read_sql(relative: str) -> str:
 
 
 def table_names() -> list[str]:
+    """The names of the tables, one per file under ``sql/tables``, alphabetical."""
     return sorted(
         p.name.removesuffix(".sql")
         for p in (SQL_ROOT / "tables").iterdir()

@@ -9,6 +9,7 @@ from segmenta.warehouse.schema import read_sql
 
 
 def describe_status(path: Path) -> str:
+    """The lines of ``segmenta status``: loads, facts, customers, the latest run, recent loads."""
     con = open_read_only(path)
     try:
         s = con.execute(read_sql("status/summary.sql")).fetchall()[0]
