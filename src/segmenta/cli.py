@@ -245,11 +245,17 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"generated {files.n_lines:,} invoice lines and {files.n_customers:,} customers in {args.out}"
     )
-    report = ingest(settings.warehouse, [files.invoices], customer_file=files.customers)
+    report = ingest(
+        settings.warehouse,
+        [files.invoices],
+        customer_file=files.customers,
+        memory_limit=settings.memory_limit,
+    )
     print(report.summary())
     from segmenta.models.run import run_model
 
-    print(run_model(settings.warehouse, seed=settings.seed).describe())
+    summary = run_model(settings.warehouse, seed=settings.seed, memory_limit=settings.memory_limit)
+    print(summary.describe())
     if args.no_serve:
         return 0
     from segmenta.dashboard.app import serve

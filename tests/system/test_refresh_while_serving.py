@@ -16,7 +16,7 @@ import requests
 
 from segmenta.dashboard import data
 from segmenta.dashboard.filters import Filters
-from segmenta.etl.generate import write_demo_data
+from segmenta.demo import write_demo_data
 from segmenta.etl.load import ingest
 from segmenta.models.run import run_model
 from segmenta.warehouse.connection import WarehouseReader, current_file

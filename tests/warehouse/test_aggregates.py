@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from segmenta.etl.generate import generate_invoices
+from segmenta.demo import generate_invoices
 from segmenta.etl.load import ingest
 from segmenta.models.run import run_model
 from segmenta.warehouse.aggregates import refresh_aggregates
