@@ -182,10 +182,10 @@ def _view_types() -> dict[str, dict[str, str]]:
     con = duckdb.connect(":memory:")
     try:
         apply_schema(con)
-        return {
-            view: {str(r[0]): str(r[1]) for r in con.execute(f"DESCRIBE {view}").fetchall()}
-            for view in VIEW_ORDER
-        }
+        types: dict[str, dict[str, str]] = {view: {} for view in VIEW_ORDER}
+        for view, column, data_type in con.execute(read_sql("catalog/view_columns.sql")).fetchall():
+            types.setdefault(str(view), {})[str(column)] = str(data_type)
+        return types
     finally:
         con.close()
 
