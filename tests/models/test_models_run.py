@@ -284,20 +284,27 @@ def test_projection_is_centred(modelled: tuple[Path, RunSummary]) -> None:
     assert np.allclose(coords.mean().row(0), 0, atol=1e-9)
 
 
-def test_the_run_log_line_names_the_number_of_segments(
-    mall_like: Path,
-    tmp_path: Path,
-    caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_the_run_log_line_names_the_number_of_segments(mall_like: Path, tmp_path: Path) -> None:
     path = copy_warehouse(mall_like, tmp_path / "logged.duckdb")
-    # the CLI's logs.configure() (run by other tests) stops propagation to caplog's root handler
-    monkeypatch.setattr(logging.getLogger("segmenta"), "propagate", True)
-    with caplog.at_level(logging.INFO, logger="segmenta.models.run"):
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    # a handler on the run's own logger: independent of propagation and of other tests' set-up
+    logger = logging.getLogger("segmenta.models.run")
+    handler, level = Collect(logging.INFO), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
         summary = run_model(path, k=4, features=["annual_income_k", "spending_score"])
-    records = [r for r in caplog.records if r.getMessage() == "model run"]
-    assert len(records) == 1
-    extra = vars(records[0])  # the record's `extra` fields are its attributes
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    runs = [r for r in records if r.getMessage() == "model run"]
+    assert len(runs) == 1
+    extra = vars(runs[0])  # the record's `extra` fields are its attributes
     assert extra["k"] == summary.metrics["n_segments"] == len(summary.segments) == 4
     assert extra["run_id"] == summary.run_id
     assert extra["customers"] == sum(s["n_customers"] for s in summary.segments)
