@@ -24,11 +24,12 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
-from segmenta.dashboard import data, ids
+from segmenta.dashboard import ids
 from segmenta.dashboard.app import create_app
 from segmenta.dashboard.filters import Filters
 from segmenta.dashboard.pages import customers, overview
 from segmenta.dashboard.pages import map as map_page
+from segmenta.dashboard.queries import common
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader
 
@@ -148,7 +149,7 @@ def coverage_text(duo: DashComposite) -> str:
 
 
 def expected_coverage(reader: WarehouseReader, filters: Filters) -> str:
-    n_customers, n_lines = data.coverage(reader, filters)
+    n_customers, n_lines = common.coverage(reader, filters)
     return f"{n_customers:,} customers · {n_lines:,} lines"
 
 
@@ -204,13 +205,13 @@ def test_a_slicer_change_updates_the_figures_and_the_url(
 ) -> None:
     open_page(page, "/", f"#{overview.OVERVIEW_CUSTOMERS_BAR} .barlayer path")
     before = sum(figure_data(page, overview.OVERVIEW_CUSTOMERS_BAR)[0]["x"])
-    assert before == data.coverage(reader, Filters())[0]
+    assert before == common.coverage(reader, Filters())[0]
     pick_dropdown_option(page, ids.FILTER_RISK, "high")
     expected = expected_coverage(reader, Filters(risk_bands=("high",)))
     wait_until(lambda: coverage_text(page) == expected, what="the coverage line to update")
     settle(page)
     after = sum(figure_data(page, overview.OVERVIEW_CUSTOMERS_BAR)[0]["x"])
-    assert after == data.coverage(reader, Filters(risk_bands=("high",)))[0] < before
+    assert after == common.coverage(reader, Filters(risk_bands=("high",)))[0] < before
     assert query_of(page.driver.current_url) == {"risk": ["high"]}
     assert severe_errors(page) == []
 
@@ -250,7 +251,7 @@ def test_clicking_a_segment_bar_drills_through_to_its_customers(
     shown = {c.text for c in cells if c.text}
     assert shown == {segments[1]}
     matches = page.find_element(f"#{customers.CUSTOMERS_MATCHES}").text
-    assert matches.startswith(f"{data.coverage(reader, filters)[0]:,} matching")
+    assert matches.startswith(f"{common.coverage(reader, filters)[0]:,} matching")
     assert severe_errors(page) == []
 
 
@@ -274,7 +275,7 @@ def test_the_url_restores_a_view_and_survives_page_changes(
     settle(page)
     assert (
         sum(figure_data(page, overview.OVERVIEW_CUSTOMERS_BAR)[0]["x"])
-        == data.coverage(reader, filters)[0]
+        == common.coverage(reader, filters)[0]
     )
     page.find_element(f"#{ids.FILTER_CLEAR}").click()
     wait_until(

@@ -17,10 +17,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from segmenta.dashboard import app as dashboard_app
-from segmenta.dashboard import data, ids
+from segmenta.dashboard import ids
 from segmenta.dashboard.filters import Filters
 from segmenta.dashboard.pages import customers, demographics, overview
 from segmenta.dashboard.pages import map as map_page
+from segmenta.dashboard.queries import common
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseMissingError, WarehouseReader, current_file
 from tests.helpers import demo_warehouse_at
@@ -117,7 +118,7 @@ def test_layout_has_the_slicers_and_the_navbar_from_the_page_registry(client: Fl
 
 
 def test_sync_callback_round_trips_the_url(client: FlaskClient, reader: WarehouseReader) -> None:
-    options = data.filter_options(reader)
+    options = common.filter_options(reader)
     segment = next(iter(options.segments))
     search = f"?country=France&segment={quote(segment)}&risk=high"
     out = call(client, "url.search", {"url.search": search}, triggered="url.search")
@@ -191,7 +192,7 @@ def test_hostile_values_through_the_url_and_the_slicers(
     clean = call(client, "overview-kpis.children", {"filter-store.data": "?country=France"})
     assert tampered == clean
     coverage = call(client, "coverage.children", {"filter-store.data": search})
-    france = data.coverage(reader, Filters(countries=("France",)))
+    france = common.coverage(reader, Filters(countries=("France",)))
     assert coverage[ids.COVERAGE]["children"] == f"{france[0]:,} customers · {france[1]:,} lines"
     assert current_file(demo_warehouse) == before
     assert reader.query(
@@ -201,7 +202,7 @@ def test_hostile_values_through_the_url_and_the_slicers(
 
 def test_coverage_line_for_the_current_filter(client: FlaskClient, reader: WarehouseReader) -> None:
     out = call(client, "coverage.children", {"filter-store.data": ""})
-    customers_n, lines_n = data.coverage(reader, Filters())
+    customers_n, lines_n = common.coverage(reader, Filters())
     assert out[ids.COVERAGE]["children"] == f"{customers_n:,} customers · {lines_n:,} lines"
     assert out[ids.FILTER_SUMMARY]["children"] == "(all data)"
 
@@ -210,7 +211,7 @@ def test_coverage_line_for_the_current_filter(client: FlaskClient, reader: Wareh
 def test_overview_callback_and_drill_through(client: FlaskClient, reader: WarehouseReader) -> None:
     out = call(client, "overview-kpis.children", {"filter-store.data": ""})
     rows = out[overview.OVERVIEW_SEGMENT_TABLE]["rowData"]
-    options = data.filter_options(reader)
+    options = common.filter_options(reader)
     assert [r["segment"] for r in rows] == list(options.segments)
     colors = {r["segment"]: r["color"] for r in rows}
     bar = out[overview.OVERVIEW_CUSTOMERS_BAR]["figure"]["data"][0]
@@ -392,8 +393,8 @@ def test_two_apps_in_one_process_read_their_own_warehouse(
     assert second.get("/").status_code == 200
     a = call(first, "coverage.children", {"filter-store.data": ""})[ids.COVERAGE]["children"]
     b = call(second, "coverage.children", {"filter-store.data": ""})[ids.COVERAGE]["children"]
-    expected_a = data.coverage(WarehouseReader(demo_warehouse), Filters())
-    expected_b = data.coverage(WarehouseReader(invoices_only_warehouse), Filters())
+    expected_a = common.coverage(WarehouseReader(demo_warehouse), Filters())
+    expected_b = common.coverage(WarehouseReader(invoices_only_warehouse), Filters())
     assert a == f"{expected_a[0]:,} customers · {expected_a[1]:,} lines"
     assert b == f"{expected_b[0]:,} customers · {expected_b[1]:,} lines"
 
@@ -417,7 +418,7 @@ def test_missing_warehouse_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_sync_filters_logic_without_a_server(reader: WarehouseReader) -> None:
-    options = data.filter_options(reader)
+    options = common.filter_options(reader)
     no_update = dash.no_update
     out = dashboard_app.sync_filters(None, "?risk=low", None, None, None, None, None, None, options)
     assert out == (

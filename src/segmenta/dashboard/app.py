@@ -25,7 +25,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from segmenta.dashboard import api, data, health, ids, security, state
+from segmenta.dashboard import api, health, ids, security, state
 from segmenta.dashboard.components import no_model_alert
 from segmenta.dashboard.filters import RISK_BANDS, FilterOptions, Filters
 from segmenta.dashboard.pages import (
@@ -39,6 +39,7 @@ from segmenta.dashboard.pages import (
     sql,
 )
 from segmenta.dashboard.pages import map as map_page
+from segmenta.dashboard.queries import common
 from segmenta.dashboard.theme import fmt_int, segment_colors
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader
@@ -220,7 +221,7 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
 
 def shell_layout() -> html.Div:
     """The app's layout (a function: options are re-read when the warehouse file changes)."""
-    options = data.filter_options(state.reader())
+    options = common.filter_options(state.reader())
     banner = [] if options.has_model_run else [no_model_alert()]
     return html.Div(
         [
@@ -287,9 +288,9 @@ def sync_filters(
 
 def coverage_text(store: object) -> tuple[str, str]:
     """("N customers · M lines", "filter description") for the filter store value."""
-    options = data.filter_options(state.reader())
+    options = common.filter_options(state.reader())
     filters = Filters.from_query(store if isinstance(store, str) else "", options)
-    n_customers, n_lines = data.coverage(state.reader(), filters)
+    n_customers, n_lines = common.coverage(state.reader(), filters)
     customers_word = "customer" if n_customers == 1 else "customers"
     lines_word = "line" if n_lines == 1 else "lines"
     return (
@@ -326,7 +327,7 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         _clear: object,
         current_store: object,
     ) -> tuple[Any, ...]:
-        options = data.filter_options(state.reader())
+        options = common.filter_options(state.reader())
         return sync_filters(
             ctx.triggered_id, search, start, end, countries, segments, risks, current_store, options
         )
@@ -351,7 +352,7 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
     def nav_links(
         store: object, pathname: object, link_ids: list[dict[str, str]]
     ) -> tuple[list[str], list[bool]]:
-        options = data.filter_options(state.reader())
+        options = common.filter_options(state.reader())
         query = Filters.from_query(store if isinstance(store, str) else "", options).to_query()
         paths = [link["index"] for link in link_ids]
         return [p + query for p in paths], [p == pathname for p in paths]

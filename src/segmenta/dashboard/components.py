@@ -7,8 +7,9 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from segmenta.dashboard import data, state
+from segmenta.dashboard import state
 from segmenta.dashboard.filters import FilterOptions, Filters
+from segmenta.dashboard.queries import common
 from segmenta.dashboard.theme import graph_config
 
 
@@ -17,7 +18,7 @@ def current_filters(store_data: object) -> tuple[Filters, FilterOptions]:
 
     The store is client-side state, so it is parsed and validated again on every call.
     """
-    options = data.filter_options(state.reader())
+    options = common.filter_options(state.reader())
     search = store_data if isinstance(store_data, str) else ""
     return Filters.from_query(search, options), options
 

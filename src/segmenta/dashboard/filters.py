@@ -90,7 +90,7 @@ TRUE = Fragment("TRUE")
 
 @dataclass(frozen=True)
 class FilterOptions:
-    """What the filters may contain, read from the warehouse (see ``data.filter_options``)."""
+    """What the filters may contain, read from the warehouse (see ``queries.common.filter_options``)."""
 
     date_min: date | None = None
     date_max: date | None = None

@@ -2,8 +2,8 @@
 
 The grid uses AG Grid's infinite row model: the browser asks for blocks of rows and this
 module answers each request with one query (paging, sorting and column filters run in DuckDB,
-through the allow-list in :mod:`segmenta.dashboard.data`), so it stays fast whatever the number
-of customers. A change of the global filter or of the search box purges the grid's cache from
+through the allow-list in :mod:`segmenta.dashboard.queries.grid`), so it stays fast whatever
+the number of customers. A change of the global filter or of the search box purges the grid's cache from
 a clientside callback, which makes the grid ask again. Clicking a row opens the customer's
 detail view (profile, segment and why, churn probability, history, top products, returns).
 """
@@ -18,8 +18,10 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, State, dcc, html
 
-from segmenta.dashboard import data, ids, state
+from segmenta.dashboard import ids, state
 from segmenta.dashboard.components import current_filters, page_header
+from segmenta.dashboard.queries import customers as q
+from segmenta.dashboard.queries.grid import GridRequest
 from segmenta.dashboard.theme import (
     ACCENT,
     CURRENCY,
@@ -39,6 +41,7 @@ from segmenta.dashboard.theme import (
     segment_colors,
 )
 from segmenta.models.features import feature_label
+from segmenta.warehouse.analyst import to_csv
 
 PATH = "/customers"
 NAME = "Customers"
@@ -261,10 +264,8 @@ def layout(**_query: object) -> html.Div:
 def grid_response(store: object, request: object, search: object) -> tuple[dict[str, Any], str]:
     """The infinite grid's answer to one getRowsRequest, and the "N matching" text."""
     filters, options = current_filters(store)
-    grid_request = data.GridRequest.from_ag_grid(
-        request if isinstance(request, dict) else None, search
-    )
-    rows, total = data.customer_page(state.reader(), filters, grid_request)
+    grid_request = GridRequest.from_ag_grid(request if isinstance(request, dict) else None, search)
+    rows, total = q.customer_page(state.reader(), filters, grid_request)
     colors = segment_colors(options.segments)
     rows = rows.with_columns(
         pl.col("segment")
@@ -278,12 +279,10 @@ def grid_response(store: object, request: object, search: object) -> tuple[dict[
 def export_csv(store: object, request: object, search: object) -> dict[str, Any]:
     """The current list (global filter, search, grid filters and sort) as a CSV download."""
     filters, _options = current_filters(store)
-    grid_request = data.GridRequest.from_ag_grid(
-        request if isinstance(request, dict) else None, search
-    )
-    frame = data.csv_safe(data.customer_export(state.reader(), filters, grid_request))
+    grid_request = GridRequest.from_ag_grid(request if isinstance(request, dict) else None, search)
+    frame = q.customer_export(state.reader(), filters, grid_request)
     return {
-        "content": frame.write_csv(),
+        "content": to_csv(frame),
         "filename": "segmenta-customers.csv",
         "type": "text/csv",
         "base64": False,
@@ -377,7 +376,7 @@ def _small_table(frame: pl.DataFrame, columns: dict[str, tuple[str, Any]]) -> db
 def detail_view(store: object, customer_key: int) -> tuple[str, Any]:
     """Title and body of the detail view of one customer."""
     filters, options = current_filters(store)
-    detail = data.customer_detail(state.reader(), filters, customer_key)
+    detail = q.customer_detail(state.reader(), filters, customer_key)
     if detail is None:
         return "Customer", dbc.Alert(
             "This customer is not in the latest model run.", color="secondary"

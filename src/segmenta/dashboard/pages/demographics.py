@@ -14,8 +14,9 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, html
 
-from segmenta.dashboard import data, ids, state
+from segmenta.dashboard import ids, state
 from segmenta.dashboard.components import card_row, chart_card, current_filters, page_header
+from segmenta.dashboard.queries import demographics as q
 from segmenta.dashboard.theme import (
     ACCENT,
     CURRENCY,
@@ -270,13 +271,13 @@ def demographics_outputs(store: object) -> tuple[Any, ...]:
     if not options.has_demographics:
         return (no_demographics_notice(), hidden, *([nothing] * 6))
     reader = state.reader()
-    groups = data.demographic_groups(reader, filters)
+    groups = q.demographic_groups(reader, filters)
     if groups.is_empty():
         empty = empty_figure("No customers match the current filter")
         return (None, {}, *([empty] * 6))
     ages = [g for g in AGE_GROUPS if g in set(groups["age_group"].to_list())]
     genders = sorted(set(groups["gender"].to_list()), key=lambda g: (g == "unknown", g))
-    points = data.income_spending(reader, filters)
+    points = q.income_spending(reader, filters)
     colors = segment_colors(options.segments)
     return (
         None,

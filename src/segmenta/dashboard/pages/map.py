@@ -20,8 +20,10 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, State, ctx, dcc, html
 
-from segmenta.dashboard import data, ids, state
+from segmenta.dashboard import ids, state
 from segmenta.dashboard.components import card_row, current_filters, page_header, section_card
+from segmenta.dashboard.queries import common
+from segmenta.dashboard.queries import map as q
 from segmenta.dashboard.theme import (
     CURRENCY,
     D3_SHORT,
@@ -243,7 +245,7 @@ def map_outputs(store: object, metric: object) -> tuple[Figure, list[dict[str, A
     """The choropleth and the table rows for a filter and a metric (the callback's body)."""
     metric = metric if isinstance(metric, str) and metric in METRICS else DEFAULT_METRIC
     filters, _options = current_filters(store)
-    frame = data.country_metrics(state.reader(), filters)
+    frame = q.country_metrics(state.reader(), filters)
     rows = frame.sort(metric, descending=True, nulls_last=True).to_dicts()
     return choropleth(frame, metric), rows
 
@@ -288,7 +290,7 @@ def register_callbacks(app: dash.Dash) -> None:
             country = custom[0] if isinstance(custom, list) and custom else None
         elif ctx.triggered_id == MAP_TABLE and isinstance(cell, dict):
             country = cell.get("rowId")
-        options = data.filter_options(state.reader())
+        options = common.filter_options(state.reader())
         value = country_after_click(country, current, list(options.countries))
         if value is None:
             raise dash.exceptions.PreventUpdate

@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, State, ctx, html
 
-from segmenta.dashboard import data, ids, state
+from segmenta.dashboard import ids, state
 from segmenta.dashboard.components import (
     card_row,
     chart_card,
@@ -24,6 +24,8 @@ from segmenta.dashboard.components import (
     section_card,
 )
 from segmenta.dashboard.filters import Filters
+from segmenta.dashboard.queries import common
+from segmenta.dashboard.queries import overview as q
 from segmenta.dashboard.theme import (
     CURRENCY,
     D3_MONEY,
@@ -384,13 +386,13 @@ def overview_outputs(store: object) -> tuple[Any, ...]:
     filters, options = current_filters(store)
     colors = segment_colors(options.segments)
     reader = state.reader()
-    summary = data.segment_summary(reader, filters)
-    kpis = data.overview_kpis(summary)
+    summary = q.segment_summary(reader, filters)
+    kpis = q.overview_kpis(summary)
     if summary.is_empty():
         empty = empty_figure("No customers match the current filter")
         return kpi_cards(kpis), empty, empty, empty, []
     descriptions = dict(
-        data.segment_descriptions(reader).select("segment_id", "description").iter_rows()
+        common.segment_descriptions(reader).select("segment_id", "description").iter_rows()
     )
     return (
         kpi_cards(kpis),

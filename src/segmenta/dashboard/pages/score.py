@@ -21,8 +21,9 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import ALL, Input, Output, State, html
 
-from segmenta.dashboard import api, data, ids, state
+from segmenta.dashboard import api, ids, state
 from segmenta.dashboard.components import chart_card, current_filters, page_header, section_card
+from segmenta.dashboard.queries import model as q
 from segmenta.dashboard.theme import (
     CURRENCY,
     Figure,
@@ -43,8 +44,6 @@ TITLE = "Score a customer · Segmenta"
 ORDER = 7
 
 RISK_BADGE = {"low": "success", "medium": "warning", "high": "danger"}
-#: Points of the covered customers drawn behind the scored one.
-BACKGROUND_POINTS = 2_000
 
 
 def _model() -> api.LoadedModel | None:
@@ -404,7 +403,7 @@ def score_outputs(
         return None, empty, empty, invalid, messages, alert
     filters, options = current_filters(store)
     colors = segment_colors(options.segments)
-    sample = data.projection_sample(state.reader(), filters, BACKGROUND_POINTS)
+    sample = q.projection_sample(state.reader(), filters, q.SCORE_BACKGROUND_POINTS)
     return (
         result_card(result, colors),
         distances_figure(result, colors),
