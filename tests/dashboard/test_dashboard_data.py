@@ -11,17 +11,19 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import dash
 import duckdb
 import polars as pl
 import pytest
 
 from segmenta.dashboard.filters import FilterOptions, Filters
+from segmenta.dashboard.pages import customers as customers_page
 from segmenta.dashboard.queries import common, grid, render
 from segmenta.dashboard.queries import customers as customers_q
 from segmenta.dashboard.queries import demographics as demographics_q
 from segmenta.dashboard.queries import map as map_q
 from segmenta.dashboard.queries import overview as overview_q
-from segmenta.warehouse.analyst import defuse_formulas
+from segmenta.warehouse.analyst import defuse_formulas, to_csv
 from segmenta.warehouse.connection import WarehouseReader, current_file
 from tests.helpers import DEMO_CUSTOMERS
 from tests.helpers.dashboard import PURCHASE, busiest_country, sql
@@ -332,6 +334,20 @@ def test_export_is_the_whole_filtered_list_and_csv_safe(
     safe = defuse_formulas(risky)
     assert safe["name"].to_list() == ['\'=HYPERLINK("http://x")', "'+1", "Ann", None]
 
+
+
+def test_the_customers_export_and_segmenta_sql_share_one_formula_guard(
+    app: dash.Dash, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hostile = pl.DataFrame(
+        {"customer_id": ["1", "2"], "display_name": ["=cmd|' /C calc'!A0", "-2+3"], "n": [1, 2]}
+    )
+    monkeypatch.setattr(customers_q, "customer_export", lambda reader, filters, request: hostile)
+    with app.server.test_request_context("/"):
+        content = customers_page.export_csv("", None, "")["content"]
+    assert content == to_csv(hostile) == defuse_formulas(hostile).write_csv()
+    assert "'=cmd" in content
+    assert "'-2+3" in content
 
 # -- customer detail ---------------------------------------------------------------------------------
 def test_customer_detail(reader: WarehouseReader, options: FilterOptions) -> None:
