@@ -420,7 +420,7 @@ def test_missing_warehouse_is_a_clear_error(tmp_path: Path) -> None:
 def test_sync_filters_logic_without_a_server(reader: WarehouseReader) -> None:
     options = common.filter_options(reader)
     no_update = dash.no_update
-    out = dashboard_app.sync_filters(None, "?risk=low", None, None, None, None, None, None, options)
+    out = dashboard_app.sync_filters(None, "?risk=low", dashboard_app.Slicers(), None, options)
     assert out == (
         no_update,
         options.date_min.isoformat(),
@@ -430,7 +430,20 @@ def test_sync_filters_logic_without_a_server(reader: WarehouseReader) -> None:
         ["low"],
         "?risk=low",
     )
-    out = dashboard_app.sync_filters(
-        ids.FILTER_RISK, "?risk=low", None, None, [], [], ["low"], "?risk=low", options
-    )
+    slicers = dashboard_app.Slicers(None, None, [], [], ["low"])
+    out = dashboard_app.sync_filters(ids.FILTER_RISK, "?risk=low", slicers, "?risk=low", options)
     assert out == (no_update,) * 7  # nothing changed: nothing to redraw
+
+
+def test_the_start_up_banner_says_where_and_for_whom(tmp_path: Path) -> None:
+    local = dashboard_app.startup_banner(Settings(warehouse=Path("w.duckdb")))
+    assert local == [
+        "Segmenta dashboard: http://127.0.0.1:8050/  (warehouse w.duckdb, read-only; "
+        "Ctrl+C to stop)",
+        "Listening on this machine only. To share it, set SEGMENTA_HOST=0.0.0.0 and sign-in "
+        "(SEGMENTA_USERS_FILE, see `segmenta hash-password`) or SEGMENTA_AUTH=proxy.",
+    ]
+    shared = dashboard_app.startup_banner(Settings(host="0.0.0.0", port=9000))
+    assert shared[1] == "WARNING: listening on the network with no sign-in configured."
+    signed_in = Settings(host="0.0.0.0", users_file=tmp_path / "users.txt")
+    assert len(dashboard_app.startup_banner(signed_in)) == 1

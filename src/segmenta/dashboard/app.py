@@ -17,9 +17,10 @@ app's Flask server (:mod:`segmenta.dashboard.state`). Debug mode is off unless a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import dash
 import dash_bootstrap_components as dbc
@@ -44,7 +45,7 @@ from segmenta.dashboard.theme import fmt_int, segment_colors
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader
 
-__all__ = ["ASSETS_DIR", "PAGES", "create_app", "serve"]
+__all__ = ["ASSETS_DIR", "PAGES", "Slicers", "create_app", "serve", "startup_banner"]
 
 ASSETS_DIR = Path(str(files("segmenta.dashboard") / "assets"))
 #: The page modules, in navbar order.
@@ -239,14 +240,24 @@ def shell_layout() -> html.Div:
 
 
 # -- shell callbacks ---------------------------------------------------------------------------------
+class Slicers(NamedTuple):
+    """The slicers' values as the browser sends them (untrusted)."""
+
+    start: object = None
+    end: object = None
+    countries: object = None
+    segments: object = None
+    risks: object = None
+
+
+def _listed(value: object) -> list[Any] | tuple[()]:
+    return value if isinstance(value, list) else ()
+
+
 def sync_filters(
     trigger: object,
     search: object,
-    start: object,
-    end: object,
-    countries: object,
-    segments: object,
-    risks: object,
+    slicers: Slicers,
     current_store: object,
     options: FilterOptions,
 ) -> tuple[Any, ...]:
@@ -262,11 +273,11 @@ def sync_filters(
     else:
         filters = Filters.from_values(
             options,
-            date_from=start,
-            date_to=end,
-            countries=countries if isinstance(countries, list) else (),
-            segments=segments if isinstance(segments, list) else (),
-            risk_bands=risks if isinstance(risks, list) else (),
+            date_from=slicers.start,
+            date_to=slicers.end,
+            countries=_listed(slicers.countries),
+            segments=_listed(slicers.segments),
+            risk_bands=_listed(slicers.risks),
         )
     query = filters.to_query()
     url_out = query if (search or "") != query else no_update
@@ -274,7 +285,7 @@ def sync_filters(
     if from_url or trigger == ids.FILTER_CLEAR:
         min_date = options.date_min.isoformat() if options.date_min else None
         max_date = options.date_max.isoformat() if options.date_max else None
-        slicers: tuple[Any, ...] = (
+        values: tuple[Any, ...] = (
             filters.date_from.isoformat() if filters.date_from else min_date,
             filters.date_to.isoformat() if filters.date_to else max_date,
             list(filters.countries),
@@ -282,8 +293,8 @@ def sync_filters(
             list(filters.risk_bands),
         )
     else:
-        slicers = (no_update,) * 5
-    return (url_out, *slicers, store_out)
+        values = (no_update,) * 5
+    return (url_out, *values, store_out)
 
 
 def coverage_text(store: object) -> tuple[str, str]:
@@ -328,9 +339,8 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         current_store: object,
     ) -> tuple[Any, ...]:
         options = common.filter_options(state.reader())
-        return sync_filters(
-            ctx.triggered_id, search, start, end, countries, segments, risks, current_store, options
-        )
+        slicers = Slicers(start, end, countries, segments, risks)
+        return sync_filters(ctx.triggered_id, search, slicers, current_store, options)
 
     @app.callback(
         Output(ids.COVERAGE, "children"),
@@ -406,20 +416,29 @@ def create_app(settings: Settings) -> dash.Dash:
     return app
 
 
-def serve(settings: Settings) -> None:
-    """Run the dashboard on settings.host:settings.port (debug only if settings.debug)."""
-    app = create_app(settings)
+def startup_banner(settings: Settings) -> list[str]:
+    """The lines ``segmenta serve`` prints before serving: the address, and who can reach it."""
     url = f"http://{settings.host}:{settings.port}/"
-    print(
-        f"Segmenta dashboard: {url}  (warehouse {settings.warehouse}, read-only; Ctrl+C to stop)",
-        flush=True,
-    )
+    lines = [
+        f"Segmenta dashboard: {url}  (warehouse {settings.warehouse}, read-only; Ctrl+C to stop)"
+    ]
     if settings.host in ("127.0.0.1", "localhost", "::1"):
-        print(
+        lines.append(
             "Listening on this machine only. To share it, set SEGMENTA_HOST=0.0.0.0 and sign-in "
-            "(SEGMENTA_USERS_FILE, see `segmenta hash-password`) or SEGMENTA_AUTH=proxy.",
-            flush=True,
+            "(SEGMENTA_USERS_FILE, see `segmenta hash-password`) or SEGMENTA_AUTH=proxy."
         )
     elif settings.users_file is None and settings.auth_mode != "proxy":
-        print("WARNING: listening on the network with no sign-in configured.", flush=True)
+        lines.append("WARNING: listening on the network with no sign-in configured.")
+    return lines
+
+
+def serve(settings: Settings, announce: Callable[[str], object] | None = None) -> None:
+    """Run the dashboard on settings.host:settings.port (debug only if settings.debug).
+
+    Once the app is built, each line of :func:`startup_banner` goes to ``announce`` (the
+    command line prints them).
+    """
+    app = create_app(settings)
+    for line in startup_banner(settings) if announce is not None else ():
+        announce(line)
     app.run(host=settings.host, port=settings.port, debug=bool(settings.debug))

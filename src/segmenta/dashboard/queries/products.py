@@ -128,7 +128,8 @@ def explained(filters: Filters, options: FilterOptions) -> list[Explained]:
             filters,
             options,
             {"product_keys": [None] * PRODUCT_TREND_N},
-            note=f"revenue over time of the {PRODUCT_TREND_N} best sellers by revenue",
+            note=f"when the rankings are drawn ($product_keys: the {PRODUCT_TREND_N} best sellers "
+            "by revenue): revenue over time",
         ),
         explain("product_lookup", params={"stock_code": None}, note=on_click),
         explain("product_segments", filters, options, {"product_key": None}, note=on_click),
