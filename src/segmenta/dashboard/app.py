@@ -391,7 +391,8 @@ def create_app(settings: Settings) -> dash.Dash:
         pages_folder="",
         assets_folder=str(ASSETS_DIR),
         title="Segmenta",
-        update_title=None,
+        # Dash documents None as "keep the title while updating"; its annotation says str only
+        update_title=None,  # type: ignore[arg-type]
         serve_locally=True,
         suppress_callback_exceptions=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
@@ -439,6 +440,7 @@ def serve(settings: Settings, announce: Callable[[str], object] | None = None) -
     command line prints them).
     """
     app = create_app(settings)
-    for line in startup_banner(settings) if announce is not None else ():
-        announce(line)
+    if announce is not None:
+        for line in startup_banner(settings):
+            announce(line)
     app.run(host=settings.host, port=settings.port, debug=bool(settings.debug))

@@ -46,7 +46,7 @@ def kpi_card(
 
 
 def chart_card(
-    title: str, graph_id: str, height: int = 360, config: dict[str, Any] | None = None
+    title: str, graph_id: str, height: int = 360, config: dcc.Graph.Config | None = None
 ) -> dbc.Card:
     """A card holding one dcc.Graph (filled by a callback), with a loading spinner."""
     graph = dcc.Graph(

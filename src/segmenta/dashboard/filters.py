@@ -161,7 +161,11 @@ class Filters:
             )
         except ValueError:
             return cls()
-        first = lambda key: (parsed.get(key) or [None])[0]  # noqa: E731
+
+        def first(key: str) -> str | None:
+            values = parsed.get(key)
+            return values[0] if values else None
+
         return cls.from_values(
             options,
             date_from=first(KEY_FROM),

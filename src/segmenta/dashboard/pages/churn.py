@@ -461,11 +461,8 @@ def metrics_table(metrics: dict[str, Any]) -> dbc.Table:
     columns = (("auc", "ROC AUC", max), ("ap", "Avg precision", max), ("brier", "Brier", min))
     best = {}
     for key, _title, pick in columns:
-        values = [
-            metrics.get(f"{prefix}_{key}")
-            for _label, prefix, _color in MODELS.values()
-            if isinstance(metrics.get(f"{prefix}_{key}"), int | float)
-        ]
+        found = [metrics.get(f"{prefix}_{key}") for _label, prefix, _color in MODELS.values()]
+        values = [v for v in found if isinstance(v, int | float)]
         best[key] = pick(values) if values else None
     header = html.Thead(html.Tr([html.Th("Model"), *[html.Th(t) for _k, t, _p in columns]]))
     rows = []
@@ -488,7 +485,11 @@ def metrics_table(metrics: dict[str, Any]) -> dbc.Table:
 def verdict(metrics: dict[str, Any]) -> str:
     """One honest sentence: does the classifier beat the baselines on ROC AUC?"""
     ours, recency, bgnbd = (metrics.get(k) for k in ("churn_auc", "recency_auc", "bgnbd_auc"))
-    if not all(isinstance(v, int | float) for v in (ours, recency, bgnbd)):
+    if not (
+        isinstance(ours, int | float)
+        and isinstance(recency, int | float)
+        and isinstance(bgnbd, int | float)
+    ):
         return ""
     beaten = [name for name, v in (("recency alone", recency), ("BG/NBD", bgnbd)) if ours > v]
     if len(beaten) == 2:

@@ -57,9 +57,9 @@ METRICS: dict[str, tuple[str, str, str]] = {
 DEFAULT_METRIC = "revenue"
 
 
-def map_config() -> dict[str, Any]:
+def map_config() -> dcc.Graph.Config:
     """Graph config with topojsonURL pointing at the app's own copy of the outlines."""
-    return graph_config(topojsonURL=dash.get_asset_url(TOPOJSON_ASSET_DIR), scrollZoom=False)
+    return graph_config(topojson_url=dash.get_asset_url(TOPOJSON_ASSET_DIR))
 
 
 def _money(field: str, d3_format: str = ",.0f") -> dict[str, Any]:

@@ -24,6 +24,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, State, dcc, html, no_update
+from dash.development.base_component import Component
 
 from segmenta.dashboard import ids, security, state
 from segmenta.dashboard.components import (
@@ -365,7 +366,7 @@ def summary_text(run: dict[str, Any] | None) -> Any:
         )
     p, m = run["parameters"], run["metrics"]
     columns = ", ".join(feature_label(c) for c in p.get("features") or [])
-    bits = [
+    bits: list[str | Component] = [
         html.Strong(f"Run {run['run_id']}"),
         f" ({run['kind']}, as of {run['as_of_date']}): {p.get('algorithm', '?')}, "
         f"k = {p.get('k_fitted', m.get('n_segments', '?'))}",
@@ -488,7 +489,7 @@ def rename_outputs(event: object, store: object, bump: object) -> tuple[Any, ...
     new_name = next((n for n, sid in after.segments.items() if sid == segment_id), label.strip())
     colors = segment_colors(after.segments)
     slicer = [_segment_option(n, c) for n, c in colors.items()]
-    url = no_update
+    url: object = no_update
     if old_name is not None and old_name in filters.segments:
         kept = tuple(new_name if s == old_name else s for s in filters.segments)
         url = Filters(

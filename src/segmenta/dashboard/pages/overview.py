@@ -256,10 +256,16 @@ def revenue_bar(summary: pl.DataFrame, colors: dict[str, str]) -> Figure:
     )
 
 
+def _column_max(frame: pl.DataFrame, column: str) -> float:
+    """The largest value of a numeric column as a float (0.0 when empty or all null)."""
+    value = frame.select(pl.col(column).cast(pl.Float64).max()).item()
+    return float(value) if value is not None else 0.0
+
+
 def bubble(summary: pl.DataFrame, colors: dict[str, str]) -> Figure:
-    max_customers = max(summary["customers"].max() or 1, 1)
-    max_x = max(summary["recency_days"].max() or 1.0, 1.0)
-    max_y = max(summary["revenue_per_customer"].max() or 1.0, 1.0)
+    max_customers = max(_column_max(summary, "customers"), 1.0)
+    max_x = max(_column_max(summary, "recency_days"), 1.0)
+    max_y = max(_column_max(summary, "revenue_per_customer"), 1.0)
     traces = [
         {
             "type": "scatter",

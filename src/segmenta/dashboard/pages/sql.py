@@ -209,17 +209,22 @@ def layout(**_query: object) -> html.Div:
 
 
 # -- results ---------------------------------------------------------------------------------
-def _cell(value: Any) -> Any:
-    """A value the browser shows faithfully (JSON-safe, no silent precision loss)."""
-    if value is None or isinstance(value, bool | str):
-        return value
+def _number(value: int | float | Decimal) -> Any:
+    """A number the browser holds exactly, or its text (too big for a double, or not finite)."""
     if isinstance(value, int):
         return value if abs(value) < _JS_SAFE_INT else str(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
-    if isinstance(value, Decimal):
-        number = float(value)
-        return number if math.isfinite(number) and abs(number) < _JS_SAFE_INT else str(value)
+    number = float(value)
+    return number if math.isfinite(number) and abs(number) < _JS_SAFE_INT else str(value)
+
+
+def _cell(value: Any) -> Any:
+    """A value the browser shows faithfully (JSON-safe, no silent precision loss)."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float | Decimal):
+        return _number(value)
     if isinstance(value, datetime | date | clock):
         return value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):
