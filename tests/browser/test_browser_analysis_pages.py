@@ -196,10 +196,10 @@ def test_the_score_form_returns_a_segment(
     page.find_element(f"#{ids.SCORE_SUBMIT}").click()
     expected = scoring.score_customer(demo_warehouse, dict(payload))
     wait_until(
-        lambda: page.find_element("#score-segment").text == expected["segment"],
+        lambda: page.find_element(f"#{ids.SCORE_SEGMENT}").text == expected["segment"],
         what="the predicted segment",
     )
-    churn_text = page.find_element("#score-churn").text
+    churn_text = page.find_element(f"#{ids.SCORE_CHURN}").text
     assert churn_text == f"{expected['churn_probability'] * 100:.1f} %"
     distances = figure_data(page, ids.SCORE_DISTANCES)[0]
     assert distances["y"][0] == expected["segment"]
@@ -213,7 +213,7 @@ def test_the_score_form_returns_a_segment(
         what="the invalid field",
     )
     assert "Not scored: field 'frequency'" in page.find_element(f"#{ids.SCORE_ERROR}").text
-    assert not page.driver.find_elements(By.CSS_SELECTOR, "#score-segment")
+    assert not page.driver.find_elements(By.CSS_SELECTOR, f"#{ids.SCORE_SEGMENT}")
     assert severe_errors(page) == []
 
 

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from segmenta.dashboard import app as dashboard_app
 from segmenta.dashboard import ids
 from segmenta.dashboard.filters import Filters
-from segmenta.dashboard.pages import customers, demographics, overview
+from segmenta.dashboard.pages import customers
 from segmenta.dashboard.pages import map as map_page
 from segmenta.dashboard.queries import common
 from segmenta.settings import Settings
@@ -210,11 +210,11 @@ def test_coverage_line_for_the_current_filter(client: FlaskClient, reader: Wareh
 # -- page callbacks ------------------------------------------------------------------------------
 def test_overview_callback_and_drill_through(client: FlaskClient, reader: WarehouseReader) -> None:
     out = call(client, "overview-kpis.children", {"filter-store.data": ""})
-    rows = out[overview.OVERVIEW_SEGMENT_TABLE]["rowData"]
+    rows = out[ids.OVERVIEW_SEGMENT_TABLE]["rowData"]
     options = common.filter_options(reader)
     assert [r["segment"] for r in rows] == list(options.segments)
     colors = {r["segment"]: r["color"] for r in rows}
-    bar = out[overview.OVERVIEW_CUSTOMERS_BAR]["figure"]["data"][0]
+    bar = out[ids.OVERVIEW_CUSTOMERS_BAR]["figure"]["data"][0]
     assert bar["marker"]["color"] == [colors[s] for s in bar["y"]]
     assert len(set(colors.values())) == len(colors)  # one colour per segment
     segment = rows[-1]["segment"]
@@ -265,14 +265,14 @@ def test_customers_grid_and_export_over_http(client: FlaskClient, reader: Wareho
         {"customers-grid.getRowsRequest": request},
         {"filter-store.data": "?risk=high", "customers-search.value": None},
     )
-    response = out[customers.CUSTOMERS_GRID]["getRowsResponse"]
+    response = out[ids.CUSTOMERS_GRID]["getRowsResponse"]
     expected = reader.query(
         "SELECT count(*) AS n FROM customer_360 WHERE risk_band = 'high'"
     ).item()
     assert response["rowCount"] == expected
     assert len(response["rowData"]) == min(100, expected)
     assert {r["risk_band"] for r in response["rowData"]} == {"high"}
-    assert out[customers.CUSTOMERS_MATCHES]["children"] == f"{expected:,} matching customers"
+    assert out[ids.CUSTOMERS_MATCHES]["children"] == f"{expected:,} matching customers"
     hostile = {
         "startRow": "0; DROP TABLE x",
         "endRow": 1e308,
@@ -287,7 +287,7 @@ def test_customers_grid_and_export_over_http(client: FlaskClient, reader: Wareho
         {"customers-grid.getRowsRequest": hostile},
         {"filter-store.data": "", "customers-search.value": HOSTILE},
     )
-    assert out[customers.CUSTOMERS_GRID]["getRowsResponse"] == {"rowData": [], "rowCount": 0}
+    assert out[ids.CUSTOMERS_GRID]["getRowsResponse"] == {"rowData": [], "rowCount": 0}
     export = call(
         client,
         "customers-download.data",
@@ -298,7 +298,7 @@ def test_customers_grid_and_export_over_http(client: FlaskClient, reader: Wareho
             "customers-search.value": "",
         },
     )
-    download = export[customers.CUSTOMERS_DOWNLOAD]["data"]
+    download = export[ids.CUSTOMERS_DOWNLOAD]["data"]
     lines = download["content"].strip().splitlines()
     assert download["filename"].endswith(".csv")
     assert lines[0].startswith("customer_id,display_name,country,segment,churn_probability")
@@ -316,8 +316,8 @@ def test_customer_detail_view_over_http(client: FlaskClient, reader: WarehouseRe
         {"filter-store.data": ""},
         triggered="customers-grid.cellClicked",
     )
-    assert out[customers.CUSTOMERS_DETAIL] == {"is_open": True, "title": name}
-    body = json.dumps(out[customers.CUSTOMERS_DETAIL_BODY]["children"])
+    assert out[ids.CUSTOMERS_DETAIL] == {"is_open": True, "title": name}
+    body = json.dumps(out[ids.CUSTOMERS_DETAIL_BODY]["children"])
     for text in (
         "Profile",
         "Churn risk",
@@ -335,17 +335,17 @@ def test_map_callback_and_country_click(client: FlaskClient, reader: WarehouseRe
     out = call(
         client, "map-graph.figure", {"filter-store.data": "", "map-metric.value": "churn_rate"}
     )
-    figure = out[map_page.MAP_GRAPH]["figure"]
+    figure = out[ids.MAP_GRAPH]["figure"]
     trace = figure["data"][0]
     assert trace["type"] == "choropleth"
     assert trace["locationmode"] == "ISO-3"
     assert "GBR" in trace["locations"]
-    rows = out[map_page.MAP_TABLE]["rowData"]
+    rows = out[ids.MAP_TABLE]["rowData"]
     churn = [r["churn_rate"] for r in rows if r["churn_rate"] is not None]
     assert churn == sorted(churn, reverse=True)
     # an unknown metric falls back to revenue
     out = call(client, "map-graph.figure", {"filter-store.data": "", "map-metric.value": HOSTILE})
-    assert out[map_page.MAP_GRAPH]["figure"]["data"][0]["colorbar"]["title"]["text"] == "Revenue"
+    assert out[ids.MAP_GRAPH]["figure"]["data"][0]["colorbar"]["title"]["text"] == "Revenue"
     click = {"points": [{"location": "FRA", "customdata": ["France", 1, 2.0, 0.5, 2.0]}]}
     out = call(
         client,
@@ -361,9 +361,9 @@ def test_map_callback_and_country_click(client: FlaskClient, reader: WarehouseRe
 
 def test_demographics_callback(client: FlaskClient) -> None:
     out = call(client, "demographics-notice.children", {"filter-store.data": ""})
-    assert out[demographics.DEMOGRAPHICS_NOTICE]["children"] is None
-    assert out[demographics.DEMOGRAPHICS_CHARTS]["style"] == {}
-    age = out[demographics.DEMOGRAPHICS_AGE]["figure"]
+    assert out[ids.DEMOGRAPHICS_NOTICE]["children"] is None
+    assert out[ids.DEMOGRAPHICS_CHARTS]["style"] == {}
+    age = out[ids.DEMOGRAPHICS_AGE]["figure"]
     assert [t["type"] for t in age["data"]] == ["bar"] * len(age["data"])
     assert age["data"][0]["x"][0] in ("<20", "20-30")
 
@@ -375,13 +375,13 @@ def test_demographics_page_explains_how_to_load_a_customer_table(
     client = app.server.test_client()
     assert client.get("/").status_code == 200
     out = call(client, "demographics-notice.children", {"filter-store.data": ""})
-    notice = json.dumps(out[demographics.DEMOGRAPHICS_NOTICE]["children"])
+    notice = json.dumps(out[ids.DEMOGRAPHICS_NOTICE]["children"])
     assert "No demographics" in notice
     assert "segmenta ingest --customers" in notice
-    assert out[demographics.DEMOGRAPHICS_CHARTS]["style"] == {"display": "none"}
+    assert out[ids.DEMOGRAPHICS_CHARTS]["style"] == {"display": "none"}
     # the other pages still work on that warehouse
     overview_out = call(client, "overview-kpis.children", {"filter-store.data": ""})
-    assert overview_out[overview.OVERVIEW_SEGMENT_TABLE]["rowData"]
+    assert overview_out[ids.OVERVIEW_SEGMENT_TABLE]["rowData"]
 
 
 def test_two_apps_in_one_process_read_their_own_warehouse(

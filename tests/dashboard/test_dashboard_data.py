@@ -335,7 +335,6 @@ def test_export_is_the_whole_filtered_list_and_csv_safe(
     assert safe["name"].to_list() == ['\'=HYPERLINK("http://x")', "'+1", "Ann", None]
 
 
-
 def test_the_customers_export_and_segmenta_sql_share_one_formula_guard(
     app: dash.Dash, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -348,6 +347,7 @@ def test_the_customers_export_and_segmenta_sql_share_one_formula_guard(
     assert content == to_csv(hostile) == defuse_formulas(hostile).write_csv()
     assert "'=cmd" in content
     assert "'-2+3" in content
+
 
 # -- customer detail ---------------------------------------------------------------------------------
 def test_customer_detail(reader: WarehouseReader, options: FilterOptions) -> None:

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from segmenta.dashboard import api, health, ids, security, state
 from segmenta.dashboard.components import no_model_alert
@@ -353,11 +353,11 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         return coverage_text(store)
 
     @app.callback(
-        Output({"type": ids.NAV_LINK, "index": ALL}, "href"),
-        Output({"type": ids.NAV_LINK, "index": ALL}, "active"),
+        Output(ids.NAV_LINKS, "href"),
+        Output(ids.NAV_LINKS, "active"),
         Input(ids.FILTER_STORE, "data"),
         Input(ids.URL, "pathname"),
-        State({"type": ids.NAV_LINK, "index": ALL}, "id"),
+        State(ids.NAV_LINKS, "id"),
     )
     def nav_links(
         store: object, pathname: object, link_ids: list[dict[str, str]]

@@ -48,14 +48,6 @@ NAME = "Customers"
 TITLE = "Customers · Segmenta"
 ORDER = 1
 
-CUSTOMERS_GRID = "customers-grid"
-CUSTOMERS_SEARCH = "customers-search"
-CUSTOMERS_EXPORT = "customers-export"
-CUSTOMERS_DOWNLOAD = "customers-download"
-CUSTOMERS_MATCHES = "customers-matches"
-CUSTOMERS_PURGE = "customers-purge"
-CUSTOMERS_DETAIL = "customers-detail"
-CUSTOMERS_DETAIL_BODY = "customers-detail-body"
 
 #: Bootstrap colour of each churn risk band's badge.
 RISK_BADGE = {"low": "success", "medium": "warning", "high": "danger"}
@@ -189,7 +181,7 @@ def layout(**_query: object) -> html.Div:
                             [
                                 dbc.InputGroupText("Search"),
                                 dbc.Input(
-                                    id=CUSTOMERS_SEARCH,
+                                    id=ids.CUSTOMERS_SEARCH,
                                     type="search",
                                     placeholder="name or customer id",
                                     debounce=400,
@@ -203,19 +195,19 @@ def layout(**_query: object) -> html.Div:
                         lg=4,
                     ),
                     dbc.Col(
-                        html.Div(id=CUSTOMERS_MATCHES, className="small text-muted"),
+                        html.Div(id=ids.CUSTOMERS_MATCHES, className="small text-muted"),
                         className="align-self-center",
                     ),
                     dbc.Col(
                         [
                             dbc.Button(
                                 "Export CSV",
-                                id=CUSTOMERS_EXPORT,
+                                id=ids.CUSTOMERS_EXPORT,
                                 size="sm",
                                 color="primary",
                                 outline=True,
                             ),
-                            dcc.Download(id=CUSTOMERS_DOWNLOAD),
+                            dcc.Download(id=ids.CUSTOMERS_DOWNLOAD),
                         ],
                         width="auto",
                     ),
@@ -223,7 +215,7 @@ def layout(**_query: object) -> html.Div:
                 className="mb-2 g-2",
             ),
             dag.AgGrid(
-                id=CUSTOMERS_GRID,
+                id=ids.CUSTOMERS_GRID,
                 rowModelType="infinite",
                 columnDefs=GRID_COLUMNS,
                 defaultColDef={
@@ -246,10 +238,10 @@ def layout(**_query: object) -> html.Div:
                 getRowId="params.data.customer_key.toString()",
                 style={"height": "calc(100vh - 340px)", "minHeight": "420px", "width": "100%"},
             ),
-            dcc.Store(id=CUSTOMERS_PURGE),
+            dcc.Store(id=ids.CUSTOMERS_PURGE),
             dbc.Offcanvas(
-                html.Div(id=CUSTOMERS_DETAIL_BODY),
-                id=CUSTOMERS_DETAIL,
+                html.Div(id=ids.CUSTOMERS_DETAIL_BODY),
+                id=ids.CUSTOMERS_DETAIL,
                 title="Customer",
                 placement="end",
                 is_open=False,
@@ -515,11 +507,11 @@ def clicked_customer_key(cell: object) -> int | None:
 # -- callbacks ---------------------------------------------------------------------------------------
 def register_callbacks(app: dash.Dash) -> None:
     @app.callback(
-        Output(CUSTOMERS_GRID, "getRowsResponse"),
-        Output(CUSTOMERS_MATCHES, "children"),
-        Input(CUSTOMERS_GRID, "getRowsRequest"),
+        Output(ids.CUSTOMERS_GRID, "getRowsResponse"),
+        Output(ids.CUSTOMERS_MATCHES, "children"),
+        Input(ids.CUSTOMERS_GRID, "getRowsRequest"),
         State(ids.FILTER_STORE, "data"),
-        State(CUSTOMERS_SEARCH, "value"),
+        State(ids.CUSTOMERS_SEARCH, "value"),
         prevent_initial_call=True,
     )
     def serve_rows(request: object, store: object, search: object) -> tuple[dict[str, Any], str]:
@@ -529,19 +521,19 @@ def register_callbacks(app: dash.Dash) -> None:
 
     app.clientside_callback(
         _PURGE_JS,
-        Output(CUSTOMERS_PURGE, "data"),
+        Output(ids.CUSTOMERS_PURGE, "data"),
         Input(ids.FILTER_STORE, "data"),
-        Input(CUSTOMERS_SEARCH, "value"),
-        State(CUSTOMERS_GRID, "id"),
+        Input(ids.CUSTOMERS_SEARCH, "value"),
+        State(ids.CUSTOMERS_GRID, "id"),
         prevent_initial_call=True,
     )
 
     @app.callback(
-        Output(CUSTOMERS_DOWNLOAD, "data"),
-        Input(CUSTOMERS_EXPORT, "n_clicks"),
+        Output(ids.CUSTOMERS_DOWNLOAD, "data"),
+        Input(ids.CUSTOMERS_EXPORT, "n_clicks"),
         State(ids.FILTER_STORE, "data"),
-        State(CUSTOMERS_GRID, "getRowsRequest"),
-        State(CUSTOMERS_SEARCH, "value"),
+        State(ids.CUSTOMERS_GRID, "getRowsRequest"),
+        State(ids.CUSTOMERS_SEARCH, "value"),
         prevent_initial_call=True,
     )
     def export(n_clicks: object, store: object, request: object, search: object) -> dict[str, Any]:
@@ -550,10 +542,10 @@ def register_callbacks(app: dash.Dash) -> None:
         return export_csv(store, request, search)
 
     @app.callback(
-        Output(CUSTOMERS_DETAIL, "is_open"),
-        Output(CUSTOMERS_DETAIL, "title"),
-        Output(CUSTOMERS_DETAIL_BODY, "children"),
-        Input(CUSTOMERS_GRID, "cellClicked"),
+        Output(ids.CUSTOMERS_DETAIL, "is_open"),
+        Output(ids.CUSTOMERS_DETAIL, "title"),
+        Output(ids.CUSTOMERS_DETAIL_BODY, "children"),
+        Input(ids.CUSTOMERS_GRID, "cellClicked"),
         State(ids.FILTER_STORE, "data"),
         prevent_initial_call=True,
     )

@@ -34,14 +34,6 @@ NAME = "Age / gender"
 TITLE = "Age / gender · Segmenta"
 ORDER = 3
 
-DEMOGRAPHICS_NOTICE = "demographics-notice"
-DEMOGRAPHICS_CHARTS = "demographics-charts"
-DEMOGRAPHICS_AGE = "demographics-age"
-DEMOGRAPHICS_GENDER = "demographics-gender"
-DEMOGRAPHICS_AGE_REVENUE = "demographics-age-revenue"
-DEMOGRAPHICS_GENDER_REVENUE = "demographics-gender-revenue"
-DEMOGRAPHICS_SEGMENT = "demographics-segment"
-DEMOGRAPHICS_SCATTER = "demographics-scatter"
 
 AGE_GROUPS = ("<20", "20-30", "30-40", "40-50", "50-70", "70+", "unknown")
 
@@ -54,35 +46,35 @@ def layout(**_query: object) -> html.Div:
                 "Who the covered customers are: age group, gender and segment, what they spend, "
                 "and income against spending.",
             ),
-            html.Div(id=DEMOGRAPHICS_NOTICE),
+            html.Div(id=ids.DEMOGRAPHICS_NOTICE),
             html.Div(
                 [
                     card_row(
-                        chart_card("Customers by age group", DEMOGRAPHICS_AGE, 320),
-                        chart_card("Customers by gender", DEMOGRAPHICS_GENDER, 320),
+                        chart_card("Customers by age group", ids.DEMOGRAPHICS_AGE, 320),
+                        chart_card("Customers by gender", ids.DEMOGRAPHICS_GENDER, 320),
                     ),
                     card_row(
                         chart_card(
                             "Revenue and spend per customer by age group",
-                            DEMOGRAPHICS_AGE_REVENUE,
+                            ids.DEMOGRAPHICS_AGE_REVENUE,
                             320,
                         ),
                         chart_card(
                             "Revenue and spend per customer by gender",
-                            DEMOGRAPHICS_GENDER_REVENUE,
+                            ids.DEMOGRAPHICS_GENDER_REVENUE,
                             320,
                         ),
                     ),
                     card_row(
-                        chart_card("Customers by segment", DEMOGRAPHICS_SEGMENT, 360),
-                        chart_card("Income vs spending", DEMOGRAPHICS_SCATTER, 360),
+                        chart_card("Customers by segment", ids.DEMOGRAPHICS_SEGMENT, 360),
+                        chart_card("Income vs spending", ids.DEMOGRAPHICS_SCATTER, 360),
                         lg=(
                             5,
                             7,
                         ),
                     ),
                 ],
-                id=DEMOGRAPHICS_CHARTS,
+                id=ids.DEMOGRAPHICS_CHARTS,
             ),
         ]
     )
@@ -293,14 +285,14 @@ def demographics_outputs(store: object) -> tuple[Any, ...]:
 
 def register_callbacks(app: dash.Dash) -> None:
     @app.callback(
-        Output(DEMOGRAPHICS_NOTICE, "children"),
-        Output(DEMOGRAPHICS_CHARTS, "style"),
-        Output(DEMOGRAPHICS_AGE, "figure"),
-        Output(DEMOGRAPHICS_GENDER, "figure"),
-        Output(DEMOGRAPHICS_AGE_REVENUE, "figure"),
-        Output(DEMOGRAPHICS_GENDER_REVENUE, "figure"),
-        Output(DEMOGRAPHICS_SEGMENT, "figure"),
-        Output(DEMOGRAPHICS_SCATTER, "figure"),
+        Output(ids.DEMOGRAPHICS_NOTICE, "children"),
+        Output(ids.DEMOGRAPHICS_CHARTS, "style"),
+        Output(ids.DEMOGRAPHICS_AGE, "figure"),
+        Output(ids.DEMOGRAPHICS_GENDER, "figure"),
+        Output(ids.DEMOGRAPHICS_AGE_REVENUE, "figure"),
+        Output(ids.DEMOGRAPHICS_GENDER_REVENUE, "figure"),
+        Output(ids.DEMOGRAPHICS_SEGMENT, "figure"),
+        Output(ids.DEMOGRAPHICS_SCATTER, "figure"),
         Input(ids.FILTER_STORE, "data"),
     )
     def update_demographics(store: object) -> tuple[Any, ...]:

@@ -39,9 +39,6 @@ NAME = "Map"
 TITLE = "Map · Segmenta"
 ORDER = 2
 
-MAP_METRIC = "map-metric"
-MAP_GRAPH = "map-graph"
-MAP_TABLE = "map-table"
 
 #: Folder (under the app's assets) with plotly's topojson files.
 TOPOJSON_ASSET_DIR = "topojson/"
@@ -109,7 +106,7 @@ def layout(**_query: object) -> html.Div:
                 "(European Community, Unspecified) are in the table only.",
             ),
             dbc.RadioItems(
-                id=MAP_METRIC,
+                id=ids.MAP_METRIC,
                 options=[{"label": label, "value": key} for key, (label, _, _) in METRICS.items()],
                 value=DEFAULT_METRIC,
                 inline=True,
@@ -123,7 +120,7 @@ def layout(**_query: object) -> html.Div:
                     dbc.CardBody(
                         dcc.Loading(
                             dcc.Graph(
-                                id=MAP_GRAPH,
+                                id=ids.MAP_GRAPH,
                                 config=map_config(),
                                 style={"height": "520px"},
                                 figure={"data": [], "layout": {"height": 520}},
@@ -138,7 +135,7 @@ def layout(**_query: object) -> html.Div:
                 section_card(
                     "Countries",
                     dag.AgGrid(
-                        id=MAP_TABLE,
+                        id=ids.MAP_TABLE,
                         columnDefs=TABLE_COLUMNS,
                         rowData=[],
                         defaultColDef={
@@ -265,10 +262,10 @@ def country_after_click(click_country: object, current: object, known: object) -
 
 def register_callbacks(app: dash.Dash) -> None:
     @app.callback(
-        Output(MAP_GRAPH, "figure"),
-        Output(MAP_TABLE, "rowData"),
+        Output(ids.MAP_GRAPH, "figure"),
+        Output(ids.MAP_TABLE, "rowData"),
         Input(ids.FILTER_STORE, "data"),
-        Input(MAP_METRIC, "value"),
+        Input(ids.MAP_METRIC, "value"),
     )
     def update_map(store: object, metric: object) -> tuple[Any, ...]:
         if store is None:
@@ -277,18 +274,18 @@ def register_callbacks(app: dash.Dash) -> None:
 
     @app.callback(
         Output(ids.FILTER_COUNTRY, "value", allow_duplicate=True),
-        Input(MAP_GRAPH, "clickData"),
-        Input(MAP_TABLE, "cellClicked"),
+        Input(ids.MAP_GRAPH, "clickData"),
+        Input(ids.MAP_TABLE, "cellClicked"),
         State(ids.FILTER_COUNTRY, "value"),
         prevent_initial_call=True,
     )
     def click_country(map_click: object, cell: object, current: object) -> list[str]:
         country: object = None
-        if ctx.triggered_id == MAP_GRAPH and isinstance(map_click, dict):
+        if ctx.triggered_id == ids.MAP_GRAPH and isinstance(map_click, dict):
             points = map_click.get("points") or [{}]
             custom = points[0].get("customdata") if isinstance(points[0], dict) else None
             country = custom[0] if isinstance(custom, list) and custom else None
-        elif ctx.triggered_id == MAP_TABLE and isinstance(cell, dict):
+        elif ctx.triggered_id == ids.MAP_TABLE and isinstance(cell, dict):
             country = cell.get("rowId")
         options = common.filter_options(state.reader())
         value = country_after_click(country, current, list(options.countries))

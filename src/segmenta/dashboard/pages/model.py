@@ -443,7 +443,11 @@ def rename_edit(event: object) -> tuple[int, int, str] | None:
 
 def _status(message: str, color: str) -> dbc.Alert:
     return dbc.Alert(
-        message, color=color, dismissable=True, className="py-2 small mb-2", id="model-rename-alert"
+        message,
+        color=color,
+        dismissable=True,
+        className="py-2 small mb-2",
+        id=ids.MODEL_RENAME_ALERT,
     )
 
 
