@@ -405,7 +405,10 @@ def test_serve_is_not_in_debug_mode_unless_asked(
 ) -> None:
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(dash.Dash, "run", lambda self, **kwargs: calls.append(kwargs))
-    dashboard_app.serve(Settings(warehouse=demo_warehouse, host="127.0.0.1", port=8123))
+    from segmenta.cli import main
+
+    serve = ["serve", "--warehouse", str(demo_warehouse), "--host", "127.0.0.1", "--port", "8123"]
+    assert main(serve) == 0  # the command line prints the banner, then serves
     dashboard_app.serve(Settings(warehouse=demo_warehouse, debug=True))
     assert calls[0] == {"host": "127.0.0.1", "port": 8123, "debug": False}
     assert calls[1]["debug"] is True
