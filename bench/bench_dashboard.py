@@ -16,7 +16,7 @@ browser's drawing). Every callback runs ``--repeat`` times for each of a few rep
 filters (none; the last quarter; one country; one segment; high churn risk in one segment).
 The goals (issue 4): p95 under 150 ms on the real file, under 400 ms on the 10x file; first
 page load under 2 s. The products, churn, segmentation model, score and SQL pages (issue 5) have
-the same goals; their per-filter caches (``data.clear_frame_cache``) are emptied before every
+the same goals; their per-filter caches (``cache.clear``) are emptied before every
 sample, so what is timed is a cold query. ``POST /api/score`` is timed on its own (``--score``
 samples, a few payloads): goal p95 under 50 ms, with the model loaded once per warehouse
 version (that first load is reported apart).
@@ -36,9 +36,11 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from segmenta.dashboard import data, ids
+from segmenta.dashboard import ids
 from segmenta.dashboard.app import create_app
 from segmenta.dashboard.filters import Filters
+from segmenta.dashboard.queries import cache, common
+from segmenta.dashboard.queries import products as products_q
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader, current_file
 
@@ -110,7 +112,7 @@ class Caller:
 
 def representative_filters(reader: WarehouseReader) -> dict[str, str]:
     """A few filter states, as the URL query strings the browser would carry."""
-    options = data.filter_options(reader)
+    options = common.filter_options(reader)
     found = {"none": ""}
     if options.date_max is not None:
         found["last quarter"] = Filters(date_from=options.date_max - timedelta(days=91)).to_query()
@@ -269,7 +271,7 @@ def new_page_callbacks(reader: WarehouseReader) -> dict[str, Callable[[Caller, s
 
     def cold(drive: Callable[[Caller, str], Any]) -> Callable[[Caller, str], Any]:
         def run(c: Caller, q: str) -> Any:
-            data.clear_frame_cache()
+            cache.clear()
             return drive(c, q)
 
         return run
@@ -280,7 +282,7 @@ def new_page_callbacks(reader: WarehouseReader) -> dict[str, Callable[[Caller, s
                 f"{ids.PRODUCTS_TOP_REVENUE}.figure",
                 {
                     "filter-store.data": q,
-                    f"{ids.PRODUCTS_MIN_LINES}.value": data.DEFAULT_MIN_LINES,
+                    f"{ids.PRODUCTS_MIN_LINES}.value": products_q.DEFAULT_MIN_LINES,
                     f"{ids.PRODUCTS_SELECTED}.data": "",
                 },
             )

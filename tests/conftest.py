@@ -103,9 +103,9 @@ def reader(demo_warehouse: Path) -> WarehouseReader:
 
 @pytest.fixture(scope="module")
 def options(reader: WarehouseReader) -> FilterOptions:
-    from segmenta.dashboard import data
+    from segmenta.dashboard.queries import common
 
-    return data.filter_options(reader)
+    return common.filter_options(reader)
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from segmenta.settings import Settings
+
+if TYPE_CHECKING:
+    from segmenta.dashboard.filters import FilterOptions, Filters
 
 
 class CliError(Exception):
@@ -72,11 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", required=True, dest="payload", help="the customer's figures as JSON")
     _add_warehouse(p)
 
-    p = sub.add_parser("sql", help="run a read-only query against the warehouse")
-    p.add_argument("query")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument("--limit", type=int, default=None, help="print at most this many rows")
-    _add_warehouse(p)
+    _add_sql_parser(sub)
 
     p = sub.add_parser("status", help="summarise what is loaded and modelled")
     _add_warehouse(p)
@@ -107,6 +107,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
     return parser
+
+
+#: Pages ``segmenta sql --explain-page`` knows, for its help (a test keeps them in step with
+#: ``segmenta.dashboard.queries.explain_page.PAGES``, which the command itself checks against).
+EXPLAIN_PAGES = (
+    *("overview", "customers", "map", "demographics", "products"),
+    *("churn", "model", "score", "sql"),
+)
+
+
+def _add_sql_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "sql",
+        help="run a read-only query against the warehouse, or show the SQL a dashboard page runs",
+        description="Run one read-only query (SELECT, WITH ... SELECT) against the warehouse. "
+        "With --explain-page PAGE, run nothing: print every query the dashboard page PAGE runs "
+        "(its name, its SQL with the filter's slots filled, and its bound parameters) for the "
+        "filter given by --filters and the --date-from/--date-to/--country/--segment/--risk "
+        "flags, like `dbt compile`; the warehouse is read only for the slicers' options.",
+        epilog="example: segmenta sql --explain-page customers --filters '?country=France&segment=Champions'",
+    )
+    p.add_argument("query", nargs="?", default=None, help="the query (not with --explain-page)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--limit", type=int, default=None, help="print at most this many rows")
+    p.add_argument(
+        "--explain-page",
+        metavar="PAGE",
+        default=None,
+        help=f"print the queries of a dashboard page instead: {', '.join(EXPLAIN_PAGES)}",
+    )
+    p.add_argument(
+        "--filters",
+        metavar="QUERY",
+        default="",
+        help="the filter as the dashboard's URL query string, e.g. '?country=France&segment=2'",
+    )
+    p.add_argument("--date-from", metavar="YYYY-MM-DD", default=None, help="first invoice date")
+    p.add_argument("--date-to", metavar="YYYY-MM-DD", default=None, help="last invoice date")
+    for flag, what in (("country", "a country"), ("segment", "a segment"), ("risk", "a risk band")):
+        p.add_argument(
+            f"--{flag}", action="append", default=[], help=f"{what} (repeat for several)"
+        )
+    _add_warehouse(p)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -189,11 +232,77 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
+    if args.explain_page is not None:
+        if args.query is not None:
+            raise CliError("sql: give a query or --explain-page PAGE, not both")
+        print(_explain_page(args, settings))
+        return 0
+    if args.query is None:
+        raise CliError("sql: give a query, e.g. segmenta sql 'SELECT count(*) FROM dim_customer'")
     from segmenta.warehouse.analyst import format_result, run_read_only_query
 
     frame = run_read_only_query(settings.warehouse, args.query, limit=args.limit)
     print(format_result(frame, args.format))
     return 0
+
+
+def _explain_page(args: argparse.Namespace, settings: Settings) -> str:
+    """``segmenta sql --explain-page``: the page's queries for the filter the flags give."""
+    from segmenta.dashboard.queries.common import filter_options
+    from segmenta.dashboard.queries.explain_page import PAGES, explain_page, format_explained
+    from segmenta.warehouse.connection import WarehouseReader
+
+    if args.explain_page not in PAGES:
+        raise CliError(
+            f"--explain-page: unknown page {args.explain_page!r}; pages: {', '.join(PAGES)}"
+        )
+    reader = WarehouseReader(settings.warehouse)
+    try:
+        options = filter_options(reader)
+        filters = _explained_filters(args, options)
+        queries = explain_page(args.explain_page, filters, options)
+    finally:
+        reader.close()
+    header = f"-- dashboard page {args.explain_page!r}, filter: {filters.describe()}"
+    return header + "\n\n" + format_explained(queries)
+
+
+def _explained_filters(args: argparse.Namespace, options: FilterOptions) -> Filters:
+    """The filter of ``--filters`` plus the flags, validated like the dashboard's URL; a value
+    the dashboard would drop (an unknown country, a bad date) is an error here instead, and a
+    segment may be given by its number."""
+    from urllib.parse import parse_qs
+
+    from segmenta.dashboard.filters import Filters, parse_date
+
+    try:
+        asked = parse_qs(args.filters.removeprefix("?"), strict_parsing=bool(args.filters))
+    except ValueError:
+        raise CliError(f"--filters: not a URL query string: {args.filters!r}") from None
+    for key, values in (("from", [args.date_from]), ("to", [args.date_to])):
+        asked.setdefault(key, []).extend(v for v in values if v)
+    for key in ("country", "segment", "risk"):
+        asked.setdefault(key, []).extend(getattr(args, key))
+    for key in ("from", "to"):
+        if len(asked[key]) > 1 or any(parse_date(v) is None for v in asked[key]):
+            raise CliError(f"--date-{key}: expected one YYYY-MM-DD date, got {asked[key]}")
+    by_number = {str(number): name for name, number in options.segments.items()}
+    asked["segment"] = [by_number.get(v, v) for v in asked["segment"]]
+    known = {"country": options.countries, "segment": options.segments, "risk": options.risk_bands}
+    for key, allowed in known.items():
+        unknown = [v for v in asked[key] if v not in allowed]
+        if unknown:
+            raise CliError(
+                f"--{key}: not in the warehouse: {', '.join(unknown)} (known: {', '.join(allowed)})"
+            )
+    return Filters.from_values(
+        options,
+        date_from=(asked["from"] or [None])[0],
+        date_to=(asked["to"] or [None])[0],
+        countries=asked["country"],
+        segments=asked["segment"],
+        risk_bands=asked["risk"],
+    )
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -233,7 +342,7 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from segmenta.dashboard.app import serve
 
-    serve(settings)
+    serve(settings, announce=lambda line: print(line, flush=True))
     return 0
 
 

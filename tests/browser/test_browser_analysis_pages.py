@@ -19,9 +19,11 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from segmenta.dashboard import data, ids
+from segmenta.dashboard import ids
 from segmenta.dashboard.filters import Filters
-from segmenta.dashboard.pages import score as score_page
+from segmenta.dashboard.queries import common
+from segmenta.dashboard.queries import model as model_q
+from segmenta.dashboard.queries import products as products_q
 from segmenta.models import scoring
 from segmenta.warehouse.connection import WarehouseReader, current_file
 from tests.browser.test_browser_pages import (  # noqa: F401  (duo and page are fixtures)
@@ -112,15 +114,15 @@ def _score_points(browser: DashComposite) -> int:
 
 
 def _expected(reader: WarehouseReader, path: str, filters: Filters) -> float:
-    covered = data.coverage(reader, filters)[0]
+    covered = common.coverage(reader, filters)[0]
     if path == "/products":
-        top = data.best_sellers(data.product_metrics(reader, filters), "revenue")
+        top = products_q.best_sellers(products_q.product_metrics(reader, filters), "revenue")
         return sum(top["revenue"].to_list())
     if path == "/churn":
         return covered
     if path == "/model":
-        return min(covered, data.PROJECTION_POINTS)
-    return min(covered, score_page.BACKGROUND_POINTS)
+        return min(covered, model_q.PROJECTION_POINTS)
+    return min(covered, model_q.SCORE_BACKGROUND_POINTS)
 
 
 MEASURES = {
@@ -168,9 +170,9 @@ def test_clicking_a_product_lists_who_buys_it(
     rows = wait_until(lambda: grid_rows(page, ids.PRODUCTS_BUYERS), what="the buyers")
     settle(page)
     rows = grid_rows(page, ids.PRODUCTS_BUYERS)
-    product = data.product_lookup(reader, codes[0])
+    product = products_q.product_lookup(reader, codes[0])
     filters = Filters(countries=("United Kingdom",))
-    expected = data.product_buyers(reader, filters, product["product_key"])
+    expected = products_q.product_buyers(reader, filters, product["product_key"])
     assert [r["customer_key"] for r in rows] == expected["customer_key"].to_list()
     detail = page.find_element(f"#{ids.PRODUCTS_DETAIL}").text
     assert product["description"] in detail
@@ -194,10 +196,10 @@ def test_the_score_form_returns_a_segment(
     page.find_element(f"#{ids.SCORE_SUBMIT}").click()
     expected = scoring.score_customer(demo_warehouse, dict(payload))
     wait_until(
-        lambda: page.find_element("#score-segment").text == expected["segment"],
+        lambda: page.find_element(f"#{ids.SCORE_SEGMENT}").text == expected["segment"],
         what="the predicted segment",
     )
-    churn_text = page.find_element("#score-churn").text
+    churn_text = page.find_element(f"#{ids.SCORE_CHURN}").text
     assert churn_text == f"{expected['churn_probability'] * 100:.1f} %"
     distances = figure_data(page, ids.SCORE_DISTANCES)[0]
     assert distances["y"][0] == expected["segment"]
@@ -211,7 +213,7 @@ def test_the_score_form_returns_a_segment(
         what="the invalid field",
     )
     assert "Not scored: field 'frequency'" in page.find_element(f"#{ids.SCORE_ERROR}").text
-    assert not page.driver.find_elements(By.CSS_SELECTOR, "#score-segment")
+    assert not page.driver.find_elements(By.CSS_SELECTOR, f"#{ids.SCORE_SEGMENT}")
     assert severe_errors(page) == []
 
 
@@ -269,7 +271,7 @@ def test_a_rename_persists_and_shows_on_the_other_pages(
     demo_warehouse: Path,
 ) -> None:
     open_page(page, "/model", f"#{ids.MODEL_SEGMENTS} .ag-row")
-    names = list(data.filter_options(reader).segments)
+    names = list(common.filter_options(reader).segments)
     old = names[0]
     selector = f"#{ids.MODEL_SEGMENTS} .ag-row[row-id='1'] [col-id='segment']"
 

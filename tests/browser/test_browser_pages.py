@@ -24,11 +24,10 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
-from segmenta.dashboard import data, ids
+from segmenta.dashboard import ids
 from segmenta.dashboard.app import create_app
 from segmenta.dashboard.filters import Filters
-from segmenta.dashboard.pages import customers, overview
-from segmenta.dashboard.pages import map as map_page
+from segmenta.dashboard.queries import common
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader
 
@@ -148,7 +147,7 @@ def coverage_text(duo: DashComposite) -> str:
 
 
 def expected_coverage(reader: WarehouseReader, filters: Filters) -> str:
-    n_customers, n_lines = data.coverage(reader, filters)
+    n_customers, n_lines = common.coverage(reader, filters)
     return f"{n_customers:,} customers · {n_lines:,} lines"
 
 
@@ -181,9 +180,9 @@ def pick_dropdown_option(duo: DashComposite, dropdown_id: str, value: str) -> No
 
 # -- tests -----------------------------------------------------------------------------------------
 PAGES = (
-    ("/", f"#{overview.OVERVIEW_CUSTOMERS_BAR} .barlayer path"),
-    ("/customers", f"#{customers.CUSTOMERS_GRID} .ag-row[row-id]"),
-    ("/map", f"#{map_page.MAP_GRAPH} .choroplethlayer path"),
+    ("/", f"#{ids.OVERVIEW_CUSTOMERS_BAR} .barlayer path"),
+    ("/customers", f"#{ids.CUSTOMERS_GRID} .ag-row[row-id]"),
+    ("/map", f"#{ids.MAP_GRAPH} .choroplethlayer path"),
     ("/demographics", "#demographics-age .barlayer path"),
 )
 
@@ -202,15 +201,15 @@ def test_each_page_loads_without_console_errors(
 def test_a_slicer_change_updates_the_figures_and_the_url(
     page: DashComposite, reader: WarehouseReader
 ) -> None:
-    open_page(page, "/", f"#{overview.OVERVIEW_CUSTOMERS_BAR} .barlayer path")
-    before = sum(figure_data(page, overview.OVERVIEW_CUSTOMERS_BAR)[0]["x"])
-    assert before == data.coverage(reader, Filters())[0]
+    open_page(page, "/", f"#{ids.OVERVIEW_CUSTOMERS_BAR} .barlayer path")
+    before = sum(figure_data(page, ids.OVERVIEW_CUSTOMERS_BAR)[0]["x"])
+    assert before == common.coverage(reader, Filters())[0]
     pick_dropdown_option(page, ids.FILTER_RISK, "high")
     expected = expected_coverage(reader, Filters(risk_bands=("high",)))
     wait_until(lambda: coverage_text(page) == expected, what="the coverage line to update")
     settle(page)
-    after = sum(figure_data(page, overview.OVERVIEW_CUSTOMERS_BAR)[0]["x"])
-    assert after == data.coverage(reader, Filters(risk_bands=("high",)))[0] < before
+    after = sum(figure_data(page, ids.OVERVIEW_CUSTOMERS_BAR)[0]["x"])
+    assert after == common.coverage(reader, Filters(risk_bands=("high",)))[0] < before
     assert query_of(page.driver.current_url) == {"risk": ["high"]}
     assert severe_errors(page) == []
 
@@ -218,12 +217,10 @@ def test_a_slicer_change_updates_the_figures_and_the_url(
 def test_clicking_a_segment_bar_drills_through_to_its_customers(
     page: DashComposite, reader: WarehouseReader
 ) -> None:
-    open_page(
-        page, "/?country=United+Kingdom", f"#{overview.OVERVIEW_CUSTOMERS_BAR} .barlayer path"
-    )
-    segments = figure_data(page, overview.OVERVIEW_CUSTOMERS_BAR)[0]["y"]
+    open_page(page, "/?country=United+Kingdom", f"#{ids.OVERVIEW_CUSTOMERS_BAR} .barlayer path")
+    segments = figure_data(page, ids.OVERVIEW_CUSTOMERS_BAR)[0]["y"]
     bars = page.driver.find_elements(
-        By.CSS_SELECTOR, f"#{overview.OVERVIEW_CUSTOMERS_BAR} .barlayer .point path"
+        By.CSS_SELECTOR, f"#{ids.OVERVIEW_CUSTOMERS_BAR} .barlayer .point path"
     )
     assert len(bars) == len(segments)
     ActionChains(page.driver).move_to_element(bars[1]).pause(0.3).click().perform()
@@ -243,23 +240,21 @@ def test_clicking_a_segment_bar_drills_through_to_its_customers(
     settle(page)
     cells = wait_until(
         lambda: page.driver.find_elements(
-            By.CSS_SELECTOR, f"#{customers.CUSTOMERS_GRID} .ag-row [col-id='segment']"
+            By.CSS_SELECTOR, f"#{ids.CUSTOMERS_GRID} .ag-row [col-id='segment']"
         ),
         what="grid rows",
     )
     shown = {c.text for c in cells if c.text}
     assert shown == {segments[1]}
-    matches = page.find_element(f"#{customers.CUSTOMERS_MATCHES}").text
-    assert matches.startswith(f"{data.coverage(reader, filters)[0]:,} matching")
+    matches = page.find_element(f"#{ids.CUSTOMERS_MATCHES}").text
+    assert matches.startswith(f"{common.coverage(reader, filters)[0]:,} matching")
     assert severe_errors(page) == []
 
 
 def test_the_url_restores_a_view_and_survives_page_changes(
     page: DashComposite, reader: WarehouseReader
 ) -> None:
-    open_page(
-        page, "/map?country=France&risk=medium", f"#{map_page.MAP_GRAPH} .choroplethlayer path"
-    )
+    open_page(page, "/map?country=France&risk=medium", f"#{ids.MAP_GRAPH} .choroplethlayer path")
     filters = Filters(countries=("France",), risk_bands=("medium",))
     assert coverage_text(page) == expected_coverage(reader, filters)
     assert page.find_element(f"#{ids.FILTER_COUNTRY}").text == "France"
@@ -268,13 +263,11 @@ def test_the_url_restores_a_view_and_survives_page_changes(
     page.driver.find_element(By.CSS_SELECTOR, ".app-navbar a.nav-link[href^='/?']").click()
     wait_until(lambda: urlsplit(page.driver.current_url).path == "/", what="the overview")
     assert query_of(page.driver.current_url) == {"country": ["France"], "risk": ["medium"]}
-    wait_until(
-        lambda: figure_data(page, overview.OVERVIEW_CUSTOMERS_BAR), what="the overview charts"
-    )
+    wait_until(lambda: figure_data(page, ids.OVERVIEW_CUSTOMERS_BAR), what="the overview charts")
     settle(page)
     assert (
-        sum(figure_data(page, overview.OVERVIEW_CUSTOMERS_BAR)[0]["x"])
-        == data.coverage(reader, filters)[0]
+        sum(figure_data(page, ids.OVERVIEW_CUSTOMERS_BAR)[0]["x"])
+        == common.coverage(reader, filters)[0]
     )
     page.find_element(f"#{ids.FILTER_CLEAR}").click()
     wait_until(
@@ -288,18 +281,18 @@ def map_rows(duo: DashComposite) -> list[dict[str, Any]]:
     return duo.driver.execute_script(
         "const api = dash_ag_grid.getApi(arguments[0]); const rows = [];"
         "api.forEachNode(n => rows.push(n.data)); return rows;",
-        map_page.MAP_TABLE,
+        ids.MAP_TABLE,
     )
 
 
 def test_the_map_draws_countries_with_the_network_blocked(page: DashComposite) -> None:
-    open_page(page, "/map", f"#{map_page.MAP_GRAPH} .choroplethlayer path")
+    open_page(page, "/map", f"#{ids.MAP_GRAPH} .choroplethlayer path")
     shapes = page.driver.find_elements(
-        By.CSS_SELECTOR, f"#{map_page.MAP_GRAPH} .choroplethlayer path.choroplethlocation"
+        By.CSS_SELECTOR, f"#{ids.MAP_GRAPH} .choroplethlayer path.choroplethlocation"
     )
     outlines = page.driver.find_elements(
         By.CSS_SELECTOR,
-        f"#{map_page.MAP_GRAPH} .geo .layer.countries path, #{map_page.MAP_GRAPH} .geo .layer.land path",
+        f"#{ids.MAP_GRAPH} .geo .layer.countries path, #{ids.MAP_GRAPH} .geo .layer.land path",
     )
     assert len(shapes) >= 5  # the countries with sales, coloured
     assert outlines  # the rest of the world, from the same topojson
@@ -307,7 +300,7 @@ def test_the_map_draws_countries_with_the_network_blocked(page: DashComposite) -
         "return Array.from(document.querySelectorAll(arguments[0]))"
         ".filter(p => (p.getAttribute('d') || '').length > 20)"
         ".map(p => p.__data__ && p.__data__.loc);",
-        f"#{map_page.MAP_GRAPH} .choroplethlayer path.choroplethlocation",
+        f"#{ids.MAP_GRAPH} .choroplethlayer path.choroplethlocation",
     )
     assert {"GBR", "FRA", "DEU"} <= set(drawn)  # real outlines, not empty paths
     urls = requested_urls(page)
@@ -330,7 +323,7 @@ def test_hostile_url_values_are_dropped_in_the_browser(
     page: DashComposite, reader: WarehouseReader
 ) -> None:
     hostile = "?segment=%27%3B%20DROP%20TABLE%20dim_customer%3B%20--&country=%3Cscript%3Ealert(1)%3C%2Fscript%3E&from=2011-99-99&risk=low"
-    open_page(page, "/" + hostile, f"#{overview.OVERVIEW_CUSTOMERS_BAR} .barlayer path")
+    open_page(page, "/" + hostile, f"#{ids.OVERVIEW_CUSTOMERS_BAR} .barlayer path")
     wait_until(
         lambda: query_of(page.driver.current_url) == {"risk": ["low"]}, what="the canonical URL"
     )
@@ -340,10 +333,10 @@ def test_hostile_url_values_are_dropped_in_the_browser(
 
 
 def test_clicking_a_customer_opens_the_detail_view(page: DashComposite) -> None:
-    open_page(page, "/customers", f"#{customers.CUSTOMERS_GRID} .ag-row[row-id]")
+    open_page(page, "/customers", f"#{ids.CUSTOMERS_GRID} .ag-row[row-id]")
     first = page.driver.find_element(
         By.CSS_SELECTOR,
-        f"#{customers.CUSTOMERS_GRID} .ag-row[row-index='0'] [col-id='display_name']",
+        f"#{ids.CUSTOMERS_GRID} .ag-row[row-index='0'] [col-id='display_name']",
     )
     name = first.text
     first.click()

@@ -17,10 +17,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from segmenta.dashboard import app as dashboard_app
-from segmenta.dashboard import data, ids
+from segmenta.dashboard import ids
 from segmenta.dashboard.filters import Filters
-from segmenta.dashboard.pages import customers, demographics, overview
+from segmenta.dashboard.pages import customers
 from segmenta.dashboard.pages import map as map_page
+from segmenta.dashboard.queries import common
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseMissingError, WarehouseReader, current_file
 from tests.helpers import demo_warehouse_at
@@ -117,7 +118,7 @@ def test_layout_has_the_slicers_and_the_navbar_from_the_page_registry(client: Fl
 
 
 def test_sync_callback_round_trips_the_url(client: FlaskClient, reader: WarehouseReader) -> None:
-    options = data.filter_options(reader)
+    options = common.filter_options(reader)
     segment = next(iter(options.segments))
     search = f"?country=France&segment={quote(segment)}&risk=high"
     out = call(client, "url.search", {"url.search": search}, triggered="url.search")
@@ -191,7 +192,7 @@ def test_hostile_values_through_the_url_and_the_slicers(
     clean = call(client, "overview-kpis.children", {"filter-store.data": "?country=France"})
     assert tampered == clean
     coverage = call(client, "coverage.children", {"filter-store.data": search})
-    france = data.coverage(reader, Filters(countries=("France",)))
+    france = common.coverage(reader, Filters(countries=("France",)))
     assert coverage[ids.COVERAGE]["children"] == f"{france[0]:,} customers · {france[1]:,} lines"
     assert current_file(demo_warehouse) == before
     assert reader.query(
@@ -201,7 +202,7 @@ def test_hostile_values_through_the_url_and_the_slicers(
 
 def test_coverage_line_for_the_current_filter(client: FlaskClient, reader: WarehouseReader) -> None:
     out = call(client, "coverage.children", {"filter-store.data": ""})
-    customers_n, lines_n = data.coverage(reader, Filters())
+    customers_n, lines_n = common.coverage(reader, Filters())
     assert out[ids.COVERAGE]["children"] == f"{customers_n:,} customers · {lines_n:,} lines"
     assert out[ids.FILTER_SUMMARY]["children"] == "(all data)"
 
@@ -209,11 +210,11 @@ def test_coverage_line_for_the_current_filter(client: FlaskClient, reader: Wareh
 # -- page callbacks ------------------------------------------------------------------------------
 def test_overview_callback_and_drill_through(client: FlaskClient, reader: WarehouseReader) -> None:
     out = call(client, "overview-kpis.children", {"filter-store.data": ""})
-    rows = out[overview.OVERVIEW_SEGMENT_TABLE]["rowData"]
-    options = data.filter_options(reader)
+    rows = out[ids.OVERVIEW_SEGMENT_TABLE]["rowData"]
+    options = common.filter_options(reader)
     assert [r["segment"] for r in rows] == list(options.segments)
     colors = {r["segment"]: r["color"] for r in rows}
-    bar = out[overview.OVERVIEW_CUSTOMERS_BAR]["figure"]["data"][0]
+    bar = out[ids.OVERVIEW_CUSTOMERS_BAR]["figure"]["data"][0]
     assert bar["marker"]["color"] == [colors[s] for s in bar["y"]]
     assert len(set(colors.values())) == len(colors)  # one colour per segment
     segment = rows[-1]["segment"]
@@ -264,14 +265,14 @@ def test_customers_grid_and_export_over_http(client: FlaskClient, reader: Wareho
         {"customers-grid.getRowsRequest": request},
         {"filter-store.data": "?risk=high", "customers-search.value": None},
     )
-    response = out[customers.CUSTOMERS_GRID]["getRowsResponse"]
+    response = out[ids.CUSTOMERS_GRID]["getRowsResponse"]
     expected = reader.query(
         "SELECT count(*) AS n FROM customer_360 WHERE risk_band = 'high'"
     ).item()
     assert response["rowCount"] == expected
     assert len(response["rowData"]) == min(100, expected)
     assert {r["risk_band"] for r in response["rowData"]} == {"high"}
-    assert out[customers.CUSTOMERS_MATCHES]["children"] == f"{expected:,} matching customers"
+    assert out[ids.CUSTOMERS_MATCHES]["children"] == f"{expected:,} matching customers"
     hostile = {
         "startRow": "0; DROP TABLE x",
         "endRow": 1e308,
@@ -286,7 +287,7 @@ def test_customers_grid_and_export_over_http(client: FlaskClient, reader: Wareho
         {"customers-grid.getRowsRequest": hostile},
         {"filter-store.data": "", "customers-search.value": HOSTILE},
     )
-    assert out[customers.CUSTOMERS_GRID]["getRowsResponse"] == {"rowData": [], "rowCount": 0}
+    assert out[ids.CUSTOMERS_GRID]["getRowsResponse"] == {"rowData": [], "rowCount": 0}
     export = call(
         client,
         "customers-download.data",
@@ -297,7 +298,7 @@ def test_customers_grid_and_export_over_http(client: FlaskClient, reader: Wareho
             "customers-search.value": "",
         },
     )
-    download = export[customers.CUSTOMERS_DOWNLOAD]["data"]
+    download = export[ids.CUSTOMERS_DOWNLOAD]["data"]
     lines = download["content"].strip().splitlines()
     assert download["filename"].endswith(".csv")
     assert lines[0].startswith("customer_id,display_name,country,segment,churn_probability")
@@ -315,8 +316,8 @@ def test_customer_detail_view_over_http(client: FlaskClient, reader: WarehouseRe
         {"filter-store.data": ""},
         triggered="customers-grid.cellClicked",
     )
-    assert out[customers.CUSTOMERS_DETAIL] == {"is_open": True, "title": name}
-    body = json.dumps(out[customers.CUSTOMERS_DETAIL_BODY]["children"])
+    assert out[ids.CUSTOMERS_DETAIL] == {"is_open": True, "title": name}
+    body = json.dumps(out[ids.CUSTOMERS_DETAIL_BODY]["children"])
     for text in (
         "Profile",
         "Churn risk",
@@ -334,17 +335,17 @@ def test_map_callback_and_country_click(client: FlaskClient, reader: WarehouseRe
     out = call(
         client, "map-graph.figure", {"filter-store.data": "", "map-metric.value": "churn_rate"}
     )
-    figure = out[map_page.MAP_GRAPH]["figure"]
+    figure = out[ids.MAP_GRAPH]["figure"]
     trace = figure["data"][0]
     assert trace["type"] == "choropleth"
     assert trace["locationmode"] == "ISO-3"
     assert "GBR" in trace["locations"]
-    rows = out[map_page.MAP_TABLE]["rowData"]
+    rows = out[ids.MAP_TABLE]["rowData"]
     churn = [r["churn_rate"] for r in rows if r["churn_rate"] is not None]
     assert churn == sorted(churn, reverse=True)
     # an unknown metric falls back to revenue
     out = call(client, "map-graph.figure", {"filter-store.data": "", "map-metric.value": HOSTILE})
-    assert out[map_page.MAP_GRAPH]["figure"]["data"][0]["colorbar"]["title"]["text"] == "Revenue"
+    assert out[ids.MAP_GRAPH]["figure"]["data"][0]["colorbar"]["title"]["text"] == "Revenue"
     click = {"points": [{"location": "FRA", "customdata": ["France", 1, 2.0, 0.5, 2.0]}]}
     out = call(
         client,
@@ -360,9 +361,9 @@ def test_map_callback_and_country_click(client: FlaskClient, reader: WarehouseRe
 
 def test_demographics_callback(client: FlaskClient) -> None:
     out = call(client, "demographics-notice.children", {"filter-store.data": ""})
-    assert out[demographics.DEMOGRAPHICS_NOTICE]["children"] is None
-    assert out[demographics.DEMOGRAPHICS_CHARTS]["style"] == {}
-    age = out[demographics.DEMOGRAPHICS_AGE]["figure"]
+    assert out[ids.DEMOGRAPHICS_NOTICE]["children"] is None
+    assert out[ids.DEMOGRAPHICS_CHARTS]["style"] == {}
+    age = out[ids.DEMOGRAPHICS_AGE]["figure"]
     assert [t["type"] for t in age["data"]] == ["bar"] * len(age["data"])
     assert age["data"][0]["x"][0] in ("<20", "20-30")
 
@@ -374,13 +375,13 @@ def test_demographics_page_explains_how_to_load_a_customer_table(
     client = app.server.test_client()
     assert client.get("/").status_code == 200
     out = call(client, "demographics-notice.children", {"filter-store.data": ""})
-    notice = json.dumps(out[demographics.DEMOGRAPHICS_NOTICE]["children"])
+    notice = json.dumps(out[ids.DEMOGRAPHICS_NOTICE]["children"])
     assert "No demographics" in notice
     assert "segmenta ingest --customers" in notice
-    assert out[demographics.DEMOGRAPHICS_CHARTS]["style"] == {"display": "none"}
+    assert out[ids.DEMOGRAPHICS_CHARTS]["style"] == {"display": "none"}
     # the other pages still work on that warehouse
     overview_out = call(client, "overview-kpis.children", {"filter-store.data": ""})
-    assert overview_out[overview.OVERVIEW_SEGMENT_TABLE]["rowData"]
+    assert overview_out[ids.OVERVIEW_SEGMENT_TABLE]["rowData"]
 
 
 def test_two_apps_in_one_process_read_their_own_warehouse(
@@ -392,8 +393,8 @@ def test_two_apps_in_one_process_read_their_own_warehouse(
     assert second.get("/").status_code == 200
     a = call(first, "coverage.children", {"filter-store.data": ""})[ids.COVERAGE]["children"]
     b = call(second, "coverage.children", {"filter-store.data": ""})[ids.COVERAGE]["children"]
-    expected_a = data.coverage(WarehouseReader(demo_warehouse), Filters())
-    expected_b = data.coverage(WarehouseReader(invoices_only_warehouse), Filters())
+    expected_a = common.coverage(WarehouseReader(demo_warehouse), Filters())
+    expected_b = common.coverage(WarehouseReader(invoices_only_warehouse), Filters())
     assert a == f"{expected_a[0]:,} customers · {expected_a[1]:,} lines"
     assert b == f"{expected_b[0]:,} customers · {expected_b[1]:,} lines"
 
@@ -404,7 +405,10 @@ def test_serve_is_not_in_debug_mode_unless_asked(
 ) -> None:
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(dash.Dash, "run", lambda self, **kwargs: calls.append(kwargs))
-    dashboard_app.serve(Settings(warehouse=demo_warehouse, host="127.0.0.1", port=8123))
+    from segmenta.cli import main
+
+    serve = ["serve", "--warehouse", str(demo_warehouse), "--host", "127.0.0.1", "--port", "8123"]
+    assert main(serve) == 0  # the command line prints the banner, then serves
     dashboard_app.serve(Settings(warehouse=demo_warehouse, debug=True))
     assert calls[0] == {"host": "127.0.0.1", "port": 8123, "debug": False}
     assert calls[1]["debug"] is True
@@ -417,9 +421,9 @@ def test_missing_warehouse_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_sync_filters_logic_without_a_server(reader: WarehouseReader) -> None:
-    options = data.filter_options(reader)
+    options = common.filter_options(reader)
     no_update = dash.no_update
-    out = dashboard_app.sync_filters(None, "?risk=low", None, None, None, None, None, None, options)
+    out = dashboard_app.sync_filters(None, "?risk=low", dashboard_app.Slicers(), None, options)
     assert out == (
         no_update,
         options.date_min.isoformat(),
@@ -429,7 +433,20 @@ def test_sync_filters_logic_without_a_server(reader: WarehouseReader) -> None:
         ["low"],
         "?risk=low",
     )
-    out = dashboard_app.sync_filters(
-        ids.FILTER_RISK, "?risk=low", None, None, [], [], ["low"], "?risk=low", options
-    )
+    slicers = dashboard_app.Slicers(None, None, [], [], ["low"])
+    out = dashboard_app.sync_filters(ids.FILTER_RISK, "?risk=low", slicers, "?risk=low", options)
     assert out == (no_update,) * 7  # nothing changed: nothing to redraw
+
+
+def test_the_start_up_banner_says_where_and_for_whom(tmp_path: Path) -> None:
+    local = dashboard_app.startup_banner(Settings(warehouse=Path("w.duckdb")))
+    assert local == [
+        "Segmenta dashboard: http://127.0.0.1:8050/  (warehouse w.duckdb, read-only; "
+        "Ctrl+C to stop)",
+        "Listening on this machine only. To share it, set SEGMENTA_HOST=0.0.0.0 and sign-in "
+        "(SEGMENTA_USERS_FILE, see `segmenta hash-password`) or SEGMENTA_AUTH=proxy.",
+    ]
+    shared = dashboard_app.startup_banner(Settings(host="0.0.0.0", port=9000))
+    assert shared[1] == "WARNING: listening on the network with no sign-in configured."
+    signed_in = Settings(host="0.0.0.0", users_file=tmp_path / "users.txt")
+    assert len(dashboard_app.startup_banner(signed_in)) == 1

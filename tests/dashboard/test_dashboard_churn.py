@@ -13,9 +13,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from segmenta.dashboard import app as dashboard_app
-from segmenta.dashboard import data, ids
+from segmenta.dashboard import ids
 from segmenta.dashboard.filters import FilterOptions, Filters
 from segmenta.dashboard.pages import churn
+from segmenta.dashboard.queries import churn as churn_q
+from segmenta.dashboard.queries import common
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader
 from tests.helpers.dashboard import PURCHASE, busiest_country, call, customer_table_warehouse_at
@@ -39,15 +41,15 @@ def test_churn_customers_are_the_covered_scored_customers(
         Filters(countries=(country,)),
         Filters(segments=(segment,), risk_bands=("high", "medium")),
     ):
-        frame = data.churn_customers(reader, filters)
-        assert frame.height == data.coverage(reader, filters)[0], filters
+        frame = churn_q.churn_customers(reader, filters)
+        assert frame.height == common.coverage(reader, filters)[0], filters
         assert frame["churn_probability"].is_between(0, 1).all()
         if filters.segments:
             assert set(frame["segment"]) == set(filters.segments)
         if filters.risk_bands:
             assert set(frame["risk_band"]) <= set(filters.risk_bands)
     # revenue: over the filtered lines with a line filter, the run's monetary feature without
-    local = data.churn_customers(reader, Filters(countries=(country,)))
+    local = churn_q.churn_customers(reader, Filters(countries=(country,)))
     expected = reader.query(
         f"""SELECT f.customer_key, sum(f.amount) FILTER (WHERE {PURCHASE}) AS revenue
         FROM fact_invoice_line f JOIN dim_country k USING (country_key)
@@ -58,21 +60,21 @@ def test_churn_customers_are_the_covered_scored_customers(
     joined = local.join(expected, on="customer_key", suffix="_expected")
     assert joined.height == local.height
     assert (joined["revenue"] - joined["revenue_expected"].fill_null(0)).abs().max() <= 0.0051
-    everyone = data.churn_customers(reader, Filters())
+    everyone = churn_q.churn_customers(reader, Filters())
     monetary = reader.query("SELECT customer_key, monetary FROM customer_360")
     both = everyone.join(monetary, on="customer_key")
     assert (both["revenue"] - both["monetary"]).abs().max() <= 0.0051
 
 
 def test_histogram_and_summaries_add_up(reader: WarehouseReader) -> None:
-    frame = data.churn_customers(reader, Filters())
-    hist = data.churn_histogram(frame)
+    frame = churn_q.churn_customers(reader, Filters())
+    hist = churn_q.churn_histogram(frame)
     assert hist["customers"].sum() == frame.height
     assert hist["bin"].min() >= 0
-    assert hist["bin"].max() <= data.CHURN_BINS - 1
+    assert hist["bin"].max() <= churn_q.CHURN_BINS - 1
     exact = frame.filter(pl.col("churn_probability") < 0.05).height
     assert hist.filter(pl.col("bin") == 0)["customers"].sum() == exact
-    by_segment = data.churn_by_segment(frame)
+    by_segment = churn_q.churn_by_segment(frame)
     assert by_segment["customers"].sum() == frame.height
     assert by_segment["high_risk"].sum() == (frame["risk_band"] == "high").sum()
     at_risk = (frame["revenue"] * frame["churn_probability"]).sum()
@@ -80,22 +82,22 @@ def test_histogram_and_summaries_add_up(reader: WarehouseReader) -> None:
     for row in by_segment.iter_rows(named=True):
         members = frame.filter(pl.col("segment_id") == row["segment_id"])
         assert row["mean_probability"] == pytest.approx(members["churn_probability"].mean())
-    by_country = data.churn_by_country(frame, top=3)
+    by_country = churn_q.churn_by_country(frame, top=3)
     assert by_country.height == 3
     counts = frame.group_by("country").len().sort("len", descending=True)["len"].to_list()[:3]
     assert by_country["customers"].to_list() == counts
 
 
 def test_at_risk_list_is_high_risk_by_revenue_at_risk(reader: WarehouseReader) -> None:
-    frame = data.churn_customers(reader, Filters())
-    ranked = data.churn_at_risk(frame, None)
+    frame = churn_q.churn_customers(reader, Filters())
+    ranked = churn_q.churn_at_risk(frame, None)
     assert ranked.height == (frame["risk_band"] == "high").sum()
     values = ranked["value_at_risk"].to_list()
     assert values == sorted(values, reverse=True)
     top = ranked.row(0, named=True)
     assert top["value_at_risk"] == pytest.approx(top["revenue"] * top["churn_probability"])
     assert top["churn_probability"] >= 2 / 3
-    assert data.churn_at_risk(frame).height == min(data.AT_RISK_SHOWN, ranked.height)
+    assert churn_q.churn_at_risk(frame).height == min(churn_q.AT_RISK_SHOWN, ranked.height)
 
 
 # -- callbacks ------------------------------------------------------------------------------------
@@ -109,7 +111,7 @@ def test_churn_callback_follows_the_slicers(
     segment = list(options.segments)[-1]
     for filters in (Filters(), Filters(segments=(segment,))):
         out = churn_call(client, filters.to_query())
-        n = data.coverage(reader, filters)[0]
+        n = common.coverage(reader, filters)[0]
         assert f"{n:,}" in json.dumps(out[ids.CHURN_KPIS]["children"])
         bars = out[ids.CHURN_HISTOGRAM]["figure"]["data"]
         assert sum(sum(t["y"]) for t in bars) == n
@@ -117,7 +119,7 @@ def test_churn_callback_follows_the_slicers(
         by_segment = out[ids.CHURN_BY_SEGMENT]["figure"]["data"][0]
         assert set(by_segment["y"]) == {t["name"] for t in bars}
         rows = out[ids.CHURN_AT_RISK]["rowData"]
-        expected = data.churn_at_risk(data.churn_customers(reader, filters))
+        expected = churn_q.churn_at_risk(churn_q.churn_customers(reader, filters))
         assert [r["customer_key"] for r in rows] == expected["customer_key"].to_list()
         if filters.segments:
             assert {r["segment"] for r in rows} <= set(filters.segments)
@@ -137,8 +139,8 @@ def test_at_risk_export_has_every_high_risk_customer(
     download = out[ids.CHURN_DOWNLOAD]["data"]
     assert download["filename"] == "segmenta-churn-at-risk.csv"
     rows = list(csv.DictReader(io.StringIO(download["content"])))
-    high = data.churn_customers(reader, Filters(risk_bands=("high",)))
-    assert len(rows) == high.height > data.AT_RISK_SHOWN
+    high = churn_q.churn_customers(reader, Filters(risk_bands=("high",)))
+    assert len(rows) == high.height > churn_q.AT_RISK_SHOWN
     values = [float(r["value_at_risk"]) for r in rows]
     assert values == sorted(values, reverse=True)
     assert list(rows[0]) == [
@@ -169,7 +171,7 @@ def test_export_defuses_spreadsheet_formulas(
             "revenue": [10.0],
         }
     )
-    monkeypatch.setattr(data, "churn_customers", lambda reader, filters: frame)
+    monkeypatch.setattr(churn_q, "churn_customers", lambda reader, filters: frame)
     with app.server.test_request_context("/"):
         content = churn.export_csv("")["content"]
     assert "'=HYPERLINK" in content
@@ -178,14 +180,14 @@ def test_export_defuses_spreadsheet_formulas(
 
 def test_the_evaluation_is_the_runs_own(client: FlaskClient, reader: WarehouseReader) -> None:
     out = call(client, f"{ids.CHURN_ROC}.figure", {f"{ids.FILTER_STORE}.data": ""})
-    run = data.model_run_info(reader)
+    run = common.model_run_info(reader)
     metrics = run["metrics"]
     roc = out[ids.CHURN_ROC]["figure"]["data"]
     names = [t["name"] for t in roc]
     assert f"Classifier (logistic regression) (AUC {metrics['churn_auc']:.3f})" in names
     assert f"Baseline: recency alone (AUC {metrics['recency_auc']:.3f})" in names
     assert f"Baseline: BG/NBD (AUC {metrics['bgnbd_auc']:.3f})" in names
-    curves = data.churn_curves(reader)
+    curves = churn_q.churn_curves(reader)
     classifier = next(t for t in roc if t["name"].startswith("Classifier"))
     stored = curves.filter((pl.col("model") == "classifier") & (pl.col("curve") == "roc"))
     assert classifier["x"] == stored.sort("point")["x"].to_list()

@@ -11,12 +11,19 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import dash
 import duckdb
 import polars as pl
 import pytest
 
-from segmenta.dashboard import data
 from segmenta.dashboard.filters import FilterOptions, Filters
+from segmenta.dashboard.pages import customers as customers_page
+from segmenta.dashboard.queries import common, grid, render
+from segmenta.dashboard.queries import customers as customers_q
+from segmenta.dashboard.queries import demographics as demographics_q
+from segmenta.dashboard.queries import map as map_q
+from segmenta.dashboard.queries import overview as overview_q
+from segmenta.warehouse.analyst import defuse_formulas, to_csv
 from segmenta.warehouse.connection import WarehouseReader, current_file
 from tests.helpers import DEMO_CUSTOMERS
 from tests.helpers.dashboard import PURCHASE, busiest_country, sql
@@ -41,7 +48,7 @@ def test_filter_options_come_from_the_warehouse(
     assert "United Kingdom" in options.countries
     assert options.has_model_run
     assert options.has_demographics
-    assert data.filter_options(reader) is options  # cached for the same file version
+    assert common.filter_options(reader) is options  # cached for the same file version
 
 
 def test_every_dashboard_query_renders_with_its_slots_filled() -> None:
@@ -57,13 +64,13 @@ def test_every_dashboard_query_renders_with_its_slots_filled() -> None:
         "customer_filter": Filters().customer_filter(FilterOptions()),
         "line_filter": Filters().line_filter(FilterOptions()),
         "coverage_filter": Filters().coverage_filter(),
-        **data.grid_block_slots(data.GridRequest()),
+        **grid.grid_block_slots(grid.GridRequest()),
     }
     for name in names:
-        text = data.render(name, slots)[0]
+        text = render.render(name, slots)[0]
         assert "{{" not in text, name
         assert "}}" not in text, name
-        assert data._template(name).startswith(f"-- {name}:"), f"{name}.sql needs a header comment"
+        assert render.template(name).startswith(f"-- {name}:"), f"{name}.sql needs a header comment"
 
 
 def test_the_dashboard_reader_cannot_write(reader: WarehouseReader, demo_warehouse: Path) -> None:
@@ -76,7 +83,7 @@ def test_the_dashboard_reader_cannot_write(reader: WarehouseReader, demo_warehou
 
 # -- coverage and the overview -------------------------------------------------------------------
 def test_coverage_without_filter_is_the_model_population(reader: WarehouseReader) -> None:
-    customers, lines = data.coverage(reader, Filters())
+    customers, lines = common.coverage(reader, Filters())
     assert customers == sql(reader, "SELECT count(*) FROM customer_360").item()
     assert (
         lines
@@ -94,7 +101,7 @@ def test_coverage_with_a_date_range_counts_buyers_in_the_period(
 ) -> None:
     filters = Filters.from_query("?from=2025-03-01&to=2025-05-31", options)
     assert filters.has_line_filter
-    customers, lines = data.coverage(reader, filters)
+    customers, lines = common.coverage(reader, filters)
     expected = sql(
         reader,
         "SELECT count(DISTINCT customer_key), count(*) FROM fact_invoice_line "
@@ -102,16 +109,16 @@ def test_coverage_with_a_date_range_counts_buyers_in_the_period(
         "AND customer_key IN (SELECT customer_key FROM customer_360)",
     ).row(0)
     assert (customers, lines) == expected
-    assert 0 < customers < data.coverage(reader, Filters())[0]
+    assert 0 < customers < common.coverage(reader, Filters())[0]
 
 
 def test_segment_summary_matches_the_lines_and_the_model_features(reader: WarehouseReader) -> None:
-    summary = data.segment_summary(reader, Filters())
+    summary = overview_q.segment_summary(reader, Filters())
     run_segments = sql(
         reader, "SELECT count(*) FROM segment WHERE run_id = (SELECT max(run_id) FROM model_run)"
     ).item()
     assert summary.height == run_segments
-    assert summary["customers"].sum() == data.coverage(reader, Filters())[0]
+    assert summary["customers"].sum() == common.coverage(reader, Filters())[0]
     assert summary["customer_share"].sum() == pytest.approx(1.0)
     assert summary["revenue_share"].sum() == pytest.approx(1.0)
     expected = sql(
@@ -129,7 +136,7 @@ def test_segment_summary_matches_the_lines_and_the_model_features(reader: Wareho
     )
     # without a line filter the summary is read from the run's features; with one, from the
     # lines: both give the same table over the whole period
-    from_lines = data._run(reader, "segment_summary", Filters(), slots=None)
+    from_lines = render.run(reader, "segment_summary", Filters(), common.filter_options(reader))
     assert from_lines.columns == summary.columns
     for column in summary.columns:
         assert from_lines[column].to_list() == pytest.approx(summary[column].to_list()), column
@@ -143,14 +150,14 @@ def test_segment_and_risk_filters_narrow_the_customers(
         "SELECT segment, risk_band FROM customer_360 GROUP BY ALL ORDER BY count(*) DESC LIMIT 1",
     ).row(0)
     filters = Filters.from_query(f"?segment={first}&risk={band}", options)
-    summary = data.segment_summary(reader, filters)
+    summary = overview_q.segment_summary(reader, filters)
     assert summary["segment"].to_list() == [first]
     expected = sql(
         reader,
         "SELECT count(*) FROM customer_360 WHERE segment = $s AND risk_band = $b",
         {"s": first, "b": band},
     ).item()
-    assert summary["customers"].item() == expected == data.coverage(reader, filters)[0]
+    assert summary["customers"].item() == expected == common.coverage(reader, filters)[0]
 
 
 def test_country_filter_keeps_only_that_countrys_lines(
@@ -158,23 +165,23 @@ def test_country_filter_keeps_only_that_countrys_lines(
 ) -> None:
     country = busiest_country(reader)
     filters = Filters.from_query(f"?country={country}", options)
-    by_country = data.country_metrics(reader, filters)
+    by_country = map_q.country_metrics(reader, filters)
     assert by_country["country"].to_list() == [country]
-    summary = data.segment_summary(reader, filters)
+    summary = overview_q.segment_summary(reader, filters)
     assert summary["revenue"].sum() == pytest.approx(by_country["revenue"].item())
     assert summary["customers"].sum() == by_country["customers"].item()
 
 
 def test_overview_kpis_add_up(reader: WarehouseReader) -> None:
-    summary = data.segment_summary(reader, Filters())
-    kpis = data.overview_kpis(summary)
+    summary = overview_q.segment_summary(reader, Filters())
+    kpis = overview_q.overview_kpis(summary)
     assert kpis["customers"] == summary["customers"].sum()
     assert kpis["avg_ticket"] == pytest.approx(kpis["revenue"] / kpis["invoices"])
     top = summary.sort("revenue", descending=True).row(0, named=True)
     assert kpis["top_segment"] == top["segment"]
     assert kpis["top_segment_share"] == pytest.approx(top["revenue"] / kpis["revenue"])
     assert 0 < kpis["return_rate"] < 0.5
-    empty = data.overview_kpis(summary.clear())
+    empty = overview_q.overview_kpis(summary.clear())
     assert empty["customers"] == 0
     assert empty["top_segment"] is None
 
@@ -182,7 +189,9 @@ def test_overview_kpis_add_up(reader: WarehouseReader) -> None:
 # -- customers grid ----------------------------------------------------------------------------------
 def page(reader: WarehouseReader, filters: Filters, **request: object) -> tuple[pl.DataFrame, int]:
     search = request.pop("search", "")
-    return data.customer_page(reader, filters, data.GridRequest.from_ag_grid(request, search))
+    return customers_q.customer_page(
+        reader, filters, grid.GridRequest.from_ag_grid(request, search)
+    )
 
 
 def test_grid_pages_sort_and_count_in_the_warehouse(reader: WarehouseReader) -> None:
@@ -192,7 +201,7 @@ def test_grid_pages_sort_and_count_in_the_warehouse(reader: WarehouseReader) -> 
     second, total2 = page(
         reader, Filters(), startRow=50, endRow=100, sortModel=[{"colId": "revenue", "sort": "desc"}]
     )
-    assert total == total2 == data.coverage(reader, Filters())[0]
+    assert total == total2 == common.coverage(reader, Filters())[0]
     assert first.height == second.height == 50
     assert not set(first["customer_key"]) & set(second["customer_key"])
     revenue = first["revenue"].to_list() + second["revenue"].to_list()
@@ -300,7 +309,7 @@ def test_grid_with_a_period_counts_revenue_in_the_period(
         "WHERE f.date_key BETWEEN 20250601 AND 20250831 AND f.customer_key IN (SELECT customer_key FROM customer_360) "
         "GROUP BY 1",
     )
-    assert total == expected.height == data.coverage(reader, filters)[0]
+    assert total == expected.height == common.coverage(reader, filters)[0]
     joined = rows.join(expected, on="customer_key", suffix="_expected")
     assert joined.height == rows.height
     assert joined["revenue"].to_list() == pytest.approx(
@@ -313,17 +322,31 @@ def test_export_is_the_whole_filtered_list_and_csv_safe(
 ) -> None:
     first = next(iter(options.segments))
     filters = Filters.from_query(f"?segment={first}", options)
-    request = data.GridRequest.from_ag_grid(
+    request = grid.GridRequest.from_ag_grid(
         {"sortModel": [{"colId": "customer_id", "sort": "asc"}]}
     )
-    frame = data.customer_export(reader, filters, request)
-    assert frame.height == data.coverage(reader, filters)[0] > 100
+    frame = customers_q.customer_export(reader, filters, request)
+    assert frame.height == common.coverage(reader, filters)[0] > 100
     assert set(frame["segment"]) == {first}
     assert frame["customer_id"].to_list() == sorted(frame["customer_id"].to_list())
-    assert list(frame.columns) == list(data.EXPORT_COLUMNS.values())
+    assert list(frame.columns) == list(customers_q.EXPORT_COLUMNS.values())
     risky = pl.DataFrame({"name": ['=HYPERLINK("http://x")', "+1", "Ann", None], "n": [1, 2, 3, 4]})
-    safe = data.csv_safe(risky)
+    safe = defuse_formulas(risky)
     assert safe["name"].to_list() == ['\'=HYPERLINK("http://x")', "'+1", "Ann", None]
+
+
+def test_the_customers_export_and_segmenta_sql_share_one_formula_guard(
+    app: dash.Dash, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hostile = pl.DataFrame(
+        {"customer_id": ["1", "2"], "display_name": ["=cmd|' /C calc'!A0", "-2+3"], "n": [1, 2]}
+    )
+    monkeypatch.setattr(customers_q, "customer_export", lambda reader, filters, request: hostile)
+    with app.server.test_request_context("/"):
+        content = customers_page.export_csv("", None, "")["content"]
+    assert content == to_csv(hostile) == defuse_formulas(hostile).write_csv()
+    assert "'=cmd" in content
+    assert "'-2+3" in content
 
 
 # -- customer detail ---------------------------------------------------------------------------------
@@ -332,7 +355,7 @@ def test_customer_detail(reader: WarehouseReader, options: FilterOptions) -> Non
         reader,
         "SELECT customer_key FROM customer_360 WHERE returns > 0 ORDER BY monetary DESC LIMIT 1",
     ).item()
-    detail = data.customer_detail(reader, Filters(), key)
+    detail = customers_q.customer_detail(reader, Filters(), key)
     assert detail is not None
     assert detail.profile["customer_key"] == key
     assert detail.profile["segment"] in options.segments
@@ -344,16 +367,16 @@ def test_customer_detail(reader: WarehouseReader, options: FilterOptions) -> Non
     assert detail.returns["quantity"].min() > 0
     assert detail.segment_profile
     assert all(isinstance(v, float) for v in detail.segment_profile.values())
-    in_period = data.customer_detail(reader, Filters(date_from=date(2025, 11, 1)), key)
+    in_period = customers_q.customer_detail(reader, Filters(date_from=date(2025, 11, 1)), key)
     assert in_period is not None
     assert in_period.history["month"].min() >= date(2025, 11, 1)
-    assert data.customer_detail(reader, Filters(), -1) is None
+    assert customers_q.customer_detail(reader, Filters(), -1) is None
 
 
 # -- map and demographics ----------------------------------------------------------------------------
 def test_country_metrics(reader: WarehouseReader) -> None:
-    frame = data.country_metrics(reader, Filters())
-    total = data.segment_summary(reader, Filters())["revenue"].sum()
+    frame = map_q.country_metrics(reader, Filters())
+    total = overview_q.segment_summary(reader, Filters())["revenue"].sum()
     assert frame["revenue"].sum() == pytest.approx(total)
     assert frame["revenue"].is_sorted(descending=True)
     uk = frame.filter(pl.col("country") == "United Kingdom").row(0, named=True)
@@ -365,14 +388,14 @@ def test_country_metrics(reader: WarehouseReader) -> None:
 def test_demographic_groups_cover_every_customer(
     reader: WarehouseReader, options: FilterOptions
 ) -> None:
-    groups = data.demographic_groups(reader, Filters())
-    assert groups["customers"].sum() == data.coverage(reader, Filters())[0]
+    groups = demographics_q.demographic_groups(reader, Filters())
+    assert groups["customers"].sum() == common.coverage(reader, Filters())[0]
     assert set(groups["age_group"]) <= {"<20", "20-30", "30-40", "40-50", "50-70", "70+", "unknown"}
     by_age = sql(reader, "SELECT count(*) FROM customer_360 WHERE age >= 30 AND age < 40").item()
     assert groups.filter(pl.col("age_group") == "30-40")["customers"].sum() == by_age
-    points = data.income_spending(reader, Filters(), limit=150)
+    points = demographics_q.income_spending(reader, Filters(), limit=150)
     assert points.height == 150
     assert points["annual_income_k"].null_count() == 0
-    again = data.income_spending(reader, Filters(), limit=150)  # a stable sample
+    again = demographics_q.income_spending(reader, Filters(), limit=150)  # a stable sample
     assert again["display_name"].to_list() == points["display_name"].to_list()
     assert again["revenue"].to_list() == pytest.approx(points["revenue"].to_list())

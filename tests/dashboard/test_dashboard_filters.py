@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from segmenta.dashboard import data
 from segmenta.dashboard.filters import FilterOptions, Filters, parse_date
+from segmenta.dashboard.queries import grid
 
 OPTIONS = FilterOptions(
     date_min=date(2010, 12, 1),
@@ -196,7 +196,7 @@ def test_drill_through_keeps_the_other_filters() -> None:
 
 # -- the grid's allow-list ------------------------------------------------------------------------
 def test_grid_request_is_clamped_and_allow_listed() -> None:
-    request = data.GridRequest.from_ag_grid(
+    request = grid.GridRequest.from_ag_grid(
         {
             "startRow": -10,
             "endRow": 10**12,
@@ -211,16 +211,16 @@ def test_grid_request_is_clamped_and_allow_listed() -> None:
         search=123,
     )
     assert request.start_row == 0
-    assert request.end_row == data.MAX_PAGE_ROWS
+    assert request.end_row == grid.MAX_PAGE_ROWS
     assert request.sort_model == (("revenue", "desc"),)
     assert request.filter_model == {}
     assert request.search == ""
-    assert data.order_by(request.sort_model).sql == "revenue DESC NULLS LAST, customer_key"
-    assert data.order_by(()).sql == data.DEFAULT_SORT
+    assert grid.order_by(request.sort_model).sql == "revenue DESC NULLS LAST, customer_key"
+    assert grid.order_by(()).sql == grid.DEFAULT_SORT
 
 
 def test_grid_filter_binds_every_value() -> None:
-    fragment = data.grid_filter(
+    fragment = grid.grid_filter(
         {
             "display_name": {"filterType": "text", "type": "contains", "filter": "O'Brien"},
             "revenue": {"filterType": "number", "type": "inRange", "filter": 10, "filterTo": "20"},
@@ -246,4 +246,4 @@ def test_grid_filter_binds_every_value() -> None:
     assert "churn_probability" not in fragment.sql  # NaN is not a number to filter on
     assert set(fragment.params.values()) == {"ann", "o'brien", 10.0, 20.0, "fr", date(2011, 5, 1)}
     assert all(re.fullmatch(r"\$g_\d+", p) for p in re.findall(r"\$\w+", fragment.sql))
-    assert data.grid_filter({}).sql == "TRUE"
+    assert grid.grid_filter({}).sql == "TRUE"

@@ -17,9 +17,11 @@ from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from segmenta.dashboard import app as dashboard_app
-from segmenta.dashboard import data, ids
+from segmenta.dashboard import ids
 from segmenta.dashboard.filters import FilterOptions, Filters
 from segmenta.dashboard.pages import model as model_page
+from segmenta.dashboard.queries import common
+from segmenta.dashboard.queries import model as model_q
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader, current_file
 from tests.helpers.dashboard import HOSTILE, busiest_country, call
@@ -84,11 +86,11 @@ def test_projection_is_a_stable_sample_of_the_covered_customers(
 ) -> None:
     country = busiest_country(reader)
     for filters in (Filters(), Filters(countries=(country,)), Filters(risk_bands=("high",))):
-        sample = data.projection_sample(reader, filters, limit=300)
-        covered = data.coverage(reader, filters)[0]
+        sample = model_q.projection_sample(reader, filters, limit=300)
+        covered = common.coverage(reader, filters)[0]
         assert sample.height == min(300, covered)
         assert sample["n_covered"][0] == covered
-        again = data.projection_sample(reader, filters, limit=300)
+        again = model_q.projection_sample(reader, filters, limit=300)
         assert again["customer_key"].to_list() == sample["customer_key"].to_list()
         truth = reader.query(
             "SELECT customer_key, pc1, pc2 FROM customer_segment "
@@ -97,20 +99,20 @@ def test_projection_is_a_stable_sample_of_the_covered_customers(
         joined = sample.join(truth, on="customer_key", suffix="_stored")
         assert joined.height == sample.height
         assert (joined["pc1"] == joined["pc1_stored"]).all()
-    coverage = data.segment_coverage(reader, Filters(countries=(country,)))
-    assert coverage["customers"].sum() == data.coverage(reader, Filters(countries=(country,)))[0]
+    coverage = model_q.segment_coverage(reader, Filters(countries=(country,)))
+    assert coverage["customers"].sum() == common.coverage(reader, Filters(countries=(country,)))[0]
 
 
 def test_scatter_follows_the_slicers(client: FlaskClient, reader: WarehouseReader) -> None:
     everyone = model_call(client)
     high = model_call(client, "?risk=high")
     count = lambda out: sum(len(t["x"]) for t in out[ids.MODEL_SCATTER]["figure"]["data"])  # noqa: E731
-    n_all = data.coverage(reader, Filters())[0]
-    n_high = data.coverage(reader, Filters(risk_bands=("high",)))[0]
-    assert count(everyone) == min(n_all, data.PROJECTION_POINTS)
+    n_all = common.coverage(reader, Filters())[0]
+    n_high = common.coverage(reader, Filters(risk_bands=("high",)))[0]
+    assert count(everyone) == min(n_all, model_q.PROJECTION_POINTS)
     assert count(high) == n_high < count(everyone)
     rows = {r["segment"]: r for r in high[ids.MODEL_SEGMENTS]["rowData"]}
-    expected = data.segment_coverage(reader, Filters(risk_bands=("high",)))
+    expected = model_q.segment_coverage(reader, Filters(risk_bands=("high",)))
     assert sum(r["covered"] for r in rows.values()) == expected["customers"].sum() == n_high
     assert all(r["covered"] <= r["n_customers"] for r in rows.values())
 
@@ -177,7 +179,7 @@ def test_an_analyst_renames_a_segment_and_every_page_shows_it(
     warehouse = copy_of(demo_warehouse, tmp_path)
     client = dashboard_app.create_app(Settings(warehouse=warehouse)).server.test_client()
     client.get("/")
-    before = data.filter_options(WarehouseReader(warehouse))
+    before = common.filter_options(WarehouseReader(warehouse))
     old = list(before.segments)[1]
     run_id = WarehouseReader(warehouse).scalar("SELECT max(run_id) FROM model_run")
     store = Filters(segments=(old,), risk_bands=("high",)).to_query()
@@ -230,7 +232,7 @@ def test_invalid_names_are_refused_and_nothing_is_written(
     warehouse = copy_of(demo_warehouse, tmp_path)
     client = dashboard_app.create_app(Settings(warehouse=warehouse)).server.test_client()
     client.get("/")
-    names = list(data.filter_options(WarehouseReader(warehouse)).segments)
+    names = list(common.filter_options(WarehouseReader(warehouse)).segments)
     version = WarehouseReader(warehouse).version
     label = names[2].upper() if new == "__OTHER__" else new
     out = rename_call(client, edit(1, 1, names[0], label))
@@ -333,7 +335,7 @@ def test_renaming_to_the_same_name_writes_nothing(demo_warehouse: Path, tmp_path
     warehouse = copy_of(demo_warehouse, tmp_path)
     client = dashboard_app.create_app(Settings(warehouse=warehouse)).server.test_client()
     client.get("/")
-    name = next(iter(data.filter_options(WarehouseReader(warehouse)).segments))
+    name = next(iter(common.filter_options(WarehouseReader(warehouse)).segments))
     out = rename_call(client, edit(1, 1, name, name))
     assert ids.MODEL_RENAME_STATUS not in out
     assert labels(warehouse) == []

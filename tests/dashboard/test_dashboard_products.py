@@ -9,9 +9,11 @@ import polars as pl
 import pytest
 from flask.testing import FlaskClient
 
-from segmenta.dashboard import data, ids
+from segmenta.dashboard import ids
 from segmenta.dashboard.filters import FilterOptions, Filters
 from segmenta.dashboard.pages import products
+from segmenta.dashboard.queries import cache
+from segmenta.dashboard.queries import products as products_q
 from segmenta.warehouse.connection import WarehouseReader
 from tests.helpers.dashboard import HOSTILE, PURCHASE, busiest_country, call
 
@@ -71,7 +73,7 @@ def test_product_metrics_match_the_star_schema(
     reader: WarehouseReader, options: FilterOptions
 ) -> None:
     for filters, where, params in filter_cases(reader, options):
-        got = data.product_metrics(reader, filters).sort("stock_code")
+        got = products_q.product_metrics(reader, filters).sort("stock_code")
         expected = independent_metrics(reader, where, params).sort("stock_code")
         assert got["stock_code"].to_list() == expected["stock_code"].to_list(), filters
         for column in ("quantity", "purchase_lines", "returned", "cancelled_lines"):
@@ -84,68 +86,68 @@ def test_product_metrics_match_the_star_schema(
             or 0
         ) < 1e-12
     postage = reader.query("SELECT stock_code FROM dim_product WHERE NOT is_product")["stock_code"]
-    assert not set(postage) & set(data.product_metrics(reader, Filters())["stock_code"])
+    assert not set(postage) & set(products_q.product_metrics(reader, Filters())["stock_code"])
 
 
 def test_metrics_cache_keys_on_the_filter(reader: WarehouseReader, options: FilterOptions) -> None:
-    everything = data.product_metrics(reader, Filters())
-    assert data.product_metrics(reader, Filters()) is everything
+    everything = products_q.product_metrics(reader, Filters())
+    assert products_q.product_metrics(reader, Filters()) is everything
     segment = next(iter(options.segments))
-    narrowed = data.product_metrics(reader, Filters(segments=(segment,)))
+    narrowed = products_q.product_metrics(reader, Filters(segments=(segment,)))
     assert narrowed is not everything
     assert narrowed["revenue"].sum() < everything["revenue"].sum()
-    data.clear_frame_cache()
-    assert data.product_metrics(reader, Filters()) is not everything
+    cache.clear()
+    assert products_q.product_metrics(reader, Filters()) is not everything
 
 
 def test_best_sellers_and_highest_rates(reader: WarehouseReader) -> None:
-    metrics = data.product_metrics(reader, Filters())
-    by_revenue = data.best_sellers(metrics, "revenue")
-    assert by_revenue.height == data.PRODUCT_TOP_N
+    metrics = products_q.product_metrics(reader, Filters())
+    by_revenue = products_q.best_sellers(metrics, "revenue")
+    assert by_revenue.height == products_q.PRODUCT_TOP_N
     assert (
         by_revenue["revenue"].to_list() == sorted(metrics["revenue"].to_list(), reverse=True)[:10]
     )
-    by_quantity = data.best_sellers(metrics, "quantity", 5)
+    by_quantity = products_q.best_sellers(metrics, "quantity", 5)
     assert (
         by_quantity["quantity"].to_list() == sorted(metrics["quantity"].to_list(), reverse=True)[:5]
     )
     for rate in ("return_rate", "cancellation_rate"):
         for threshold in (1, 30, 100):
-            ranked = data.highest_rates(metrics, rate, threshold)
+            ranked = products_q.highest_rates(metrics, rate, threshold)
             assert ranked.height > 0
             assert ranked["purchase_lines"].min() >= threshold
             assert ranked[rate].to_list() == sorted(ranked[rate].to_list(), reverse=True)
             eligible = metrics.filter(pl.col("purchase_lines") >= threshold)
             assert ranked[rate][0] == eligible[rate].max()
     with pytest.raises(ValueError, match="rank by"):
-        data.best_sellers(metrics, "price")  # type: ignore[arg-type]
+        products_q.best_sellers(metrics, "price")  # type: ignore[arg-type]
 
 
 def test_monthly_revenue_adds_up_to_the_products_revenue(
     reader: WarehouseReader, options: FilterOptions
 ) -> None:
     for filters, _where, _params in filter_cases(reader, options):
-        metrics = data.product_metrics(reader, filters)
-        top = data.best_sellers(metrics, "revenue", 3)
+        metrics = products_q.product_metrics(reader, filters)
+        top = products_q.best_sellers(metrics, "revenue", 3)
         assert top.height == 3, filters
-        monthly = data.product_monthly(reader, filters, top["product_key"].to_list())
+        monthly = products_q.product_monthly(reader, filters, top["product_key"].to_list())
         totals = monthly.group_by("product_key").agg(pl.col("revenue").sum())
         for key, revenue in top.select("product_key", "revenue").rows():
             got = totals.filter(pl.col("product_key") == key)["revenue"].item()
             assert got == pytest.approx(revenue, abs=0.01), filters
         if filters.date_from:
             assert monthly["month"].min() == filters.date_from.replace(day=1)
-    assert data.product_monthly(reader, Filters(), []).is_empty()
-    assert data.product_monthly(reader, Filters(), [True, "1"]).is_empty()  # type: ignore[list-item]
+    assert products_q.product_monthly(reader, Filters(), []).is_empty()
+    assert products_q.product_monthly(reader, Filters(), [True, "1"]).is_empty()  # type: ignore[list-item]
 
 
 def test_buyers_and_segments_of_a_product(reader: WarehouseReader, options: FilterOptions) -> None:
-    top = data.best_sellers(data.product_metrics(reader, Filters()), "revenue", 1).row(
+    top = products_q.best_sellers(products_q.product_metrics(reader, Filters()), "revenue", 1).row(
         0, named=True
     )
     for filters, where, params in filter_cases(reader, options):
-        by_segment = data.product_segments(reader, filters, top["product_key"])
-        buyers = data.product_buyers(reader, filters, top["product_key"], limit=10_000)
+        by_segment = products_q.product_segments(reader, filters, top["product_key"])
+        buyers = products_q.product_buyers(reader, filters, top["product_key"], limit=10_000)
         expected = reader.query(
             f"""
             SELECT f.customer_key, sum(f.amount) AS revenue
@@ -161,15 +163,15 @@ def test_buyers_and_segments_of_a_product(reader: WarehouseReader, options: Filt
         assert buyers["revenue"].to_list() == sorted(buyers["revenue"].to_list(), reverse=True)
         if filters.segments:
             assert set(buyers["segment"]) <= set(filters.segments)
-    few = data.product_buyers(reader, Filters(), top["product_key"], limit=3)
+    few = products_q.product_buyers(reader, Filters(), top["product_key"], limit=3)
     assert few.height == 3
 
 
 def test_product_lookup_takes_only_plain_stock_codes(reader: WarehouseReader) -> None:
     code = reader.query("SELECT stock_code FROM dim_product WHERE is_product LIMIT 1").item()
-    assert data.product_lookup(reader, code)["stock_code"] == code
+    assert products_q.product_lookup(reader, code)["stock_code"] == code
     for bad in (HOSTILE, "", None, 42, "x" * 41, "NO-SUCH-CODE"):
-        assert data.product_lookup(reader, bad) is None
+        assert products_q.product_lookup(reader, bad) is None
 
 
 # -- callbacks ------------------------------------------------------------------------------------
@@ -192,17 +194,17 @@ def test_products_callback_follows_the_slicers(
     country = busiest_country(reader)
     local = products_call(client, Filters(countries=(country,)).to_query())
     for out, filters in ((everyone, Filters()), (local, Filters(countries=(country,)))):
-        top = data.best_sellers(data.product_metrics(reader, filters), "revenue")
+        top = products_q.best_sellers(products_q.product_metrics(reader, filters), "revenue")
         bars = out[ids.PRODUCTS_TOP_REVENUE]["figure"]["data"][0]
         assert bars["x"] == top["revenue"].to_list()
         assert [c[0] for c in bars["customdata"]] == top["stock_code"].to_list()
         trend = out[ids.PRODUCTS_TREND]["figure"]["data"]
-        assert 1 <= len(trend) <= data.PRODUCT_TREND_N
+        assert 1 <= len(trend) <= products_q.PRODUCT_TREND_N
     assert everyone[ids.PRODUCTS_TOP_REVENUE] != local[ids.PRODUCTS_TOP_REVENUE]
 
 
 def test_minimum_volume_threshold_applies(client: FlaskClient, reader: WarehouseReader) -> None:
-    metrics = data.product_metrics(reader, Filters())
+    metrics = products_q.product_metrics(reader, Filters())
     lines = dict(metrics.select("stock_code", "purchase_lines").rows())
     for threshold in (1, 100):
         out = products_call(client, "", threshold)
@@ -211,7 +213,7 @@ def test_minimum_volume_threshold_applies(client: FlaskClient, reader: Warehouse
             assert codes
             assert min(lines[c] for c in codes) >= threshold
     tampered = products_call(client, "", "1; DROP TABLE dim_product")  # not a choice: default
-    assert tampered == products_call(client, "", data.DEFAULT_MIN_LINES)
+    assert tampered == products_call(client, "", products_q.DEFAULT_MIN_LINES)
 
 
 def test_clicking_a_product_lists_its_buyers(client: FlaskClient, reader: WarehouseReader) -> None:
@@ -232,8 +234,10 @@ def test_clicking_a_product_lists_its_buyers(client: FlaskClient, reader: Wareho
         f"{ids.PRODUCTS_DETAIL}.children",
         {f"{ids.PRODUCTS_SELECTED}.data": code, f"{ids.FILTER_STORE}.data": high},
     )
-    product = data.product_lookup(reader, code)
-    buyers = data.product_buyers(reader, Filters(risk_bands=("high",)), product["product_key"])
+    product = products_q.product_lookup(reader, code)
+    buyers = products_q.product_buyers(
+        reader, Filters(risk_bands=("high",)), product["product_key"]
+    )
     rows = out[ids.PRODUCTS_BUYERS]["rowData"]
     assert [r["customer_key"] for r in rows] == buyers["customer_key"].to_list()
     assert rows

@@ -16,7 +16,7 @@ from werkzeug.security import generate_password_hash
 
 from segmenta.dashboard import api, ids, state
 from segmenta.dashboard import app as dashboard_app
-from segmenta.dashboard.pages import score as score_page
+from segmenta.dashboard.queries import model as model_q
 from segmenta.models import scoring
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader, current_file
@@ -338,7 +338,7 @@ def test_the_background_map_follows_the_slicers(client: FlaskClient) -> None:
     everyone = _outputs_by_key(call_score(client, values))
     high = _outputs_by_key(call_score(client, values, store="?risk=high"))
     count = lambda out: sum(len(t["x"]) for t in out[ids.SCORE_PROJECTION]["figure"]["data"][:-1])  # noqa: E731
-    assert 0 < count(high) < count(everyone) <= score_page.BACKGROUND_POINTS
+    assert 0 < count(high) < count(everyone) <= model_q.SCORE_BACKGROUND_POINTS
 
 
 @pytest.fixture(scope="module")

@@ -17,15 +17,16 @@ app's Flask server (:mod:`segmenta.dashboard.state`). Debug mode is off unless a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from segmenta.dashboard import api, data, health, ids, security, state
+from segmenta.dashboard import api, health, ids, security, state
 from segmenta.dashboard.components import no_model_alert
 from segmenta.dashboard.filters import RISK_BANDS, FilterOptions, Filters
 from segmenta.dashboard.pages import (
@@ -39,11 +40,12 @@ from segmenta.dashboard.pages import (
     sql,
 )
 from segmenta.dashboard.pages import map as map_page
+from segmenta.dashboard.queries import common
 from segmenta.dashboard.theme import fmt_int, segment_colors
 from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader
 
-__all__ = ["ASSETS_DIR", "PAGES", "create_app", "serve"]
+__all__ = ["ASSETS_DIR", "PAGES", "Slicers", "create_app", "serve", "startup_banner"]
 
 ASSETS_DIR = Path(str(files("segmenta.dashboard") / "assets"))
 #: The page modules, in navbar order.
@@ -220,7 +222,7 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
 
 def shell_layout() -> html.Div:
     """The app's layout (a function: options are re-read when the warehouse file changes)."""
-    options = data.filter_options(state.reader())
+    options = common.filter_options(state.reader())
     banner = [] if options.has_model_run else [no_model_alert()]
     return html.Div(
         [
@@ -238,14 +240,24 @@ def shell_layout() -> html.Div:
 
 
 # -- shell callbacks ---------------------------------------------------------------------------------
+class Slicers(NamedTuple):
+    """The slicers' values as the browser sends them (untrusted)."""
+
+    start: object = None
+    end: object = None
+    countries: object = None
+    segments: object = None
+    risks: object = None
+
+
+def _listed(value: object) -> list[Any] | tuple[()]:
+    return value if isinstance(value, list) else ()
+
+
 def sync_filters(
     trigger: object,
     search: object,
-    start: object,
-    end: object,
-    countries: object,
-    segments: object,
-    risks: object,
+    slicers: Slicers,
     current_store: object,
     options: FilterOptions,
 ) -> tuple[Any, ...]:
@@ -261,11 +273,11 @@ def sync_filters(
     else:
         filters = Filters.from_values(
             options,
-            date_from=start,
-            date_to=end,
-            countries=countries if isinstance(countries, list) else (),
-            segments=segments if isinstance(segments, list) else (),
-            risk_bands=risks if isinstance(risks, list) else (),
+            date_from=slicers.start,
+            date_to=slicers.end,
+            countries=_listed(slicers.countries),
+            segments=_listed(slicers.segments),
+            risk_bands=_listed(slicers.risks),
         )
     query = filters.to_query()
     url_out = query if (search or "") != query else no_update
@@ -273,7 +285,7 @@ def sync_filters(
     if from_url or trigger == ids.FILTER_CLEAR:
         min_date = options.date_min.isoformat() if options.date_min else None
         max_date = options.date_max.isoformat() if options.date_max else None
-        slicers: tuple[Any, ...] = (
+        values: tuple[Any, ...] = (
             filters.date_from.isoformat() if filters.date_from else min_date,
             filters.date_to.isoformat() if filters.date_to else max_date,
             list(filters.countries),
@@ -281,15 +293,15 @@ def sync_filters(
             list(filters.risk_bands),
         )
     else:
-        slicers = (no_update,) * 5
-    return (url_out, *slicers, store_out)
+        values = (no_update,) * 5
+    return (url_out, *values, store_out)
 
 
 def coverage_text(store: object) -> tuple[str, str]:
     """("N customers · M lines", "filter description") for the filter store value."""
-    options = data.filter_options(state.reader())
+    options = common.filter_options(state.reader())
     filters = Filters.from_query(store if isinstance(store, str) else "", options)
-    n_customers, n_lines = data.coverage(state.reader(), filters)
+    n_customers, n_lines = common.coverage(state.reader(), filters)
     customers_word = "customer" if n_customers == 1 else "customers"
     lines_word = "line" if n_lines == 1 else "lines"
     return (
@@ -326,10 +338,9 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         _clear: object,
         current_store: object,
     ) -> tuple[Any, ...]:
-        options = data.filter_options(state.reader())
-        return sync_filters(
-            ctx.triggered_id, search, start, end, countries, segments, risks, current_store, options
-        )
+        options = common.filter_options(state.reader())
+        slicers = Slicers(start, end, countries, segments, risks)
+        return sync_filters(ctx.triggered_id, search, slicers, current_store, options)
 
     @app.callback(
         Output(ids.COVERAGE, "children"),
@@ -342,16 +353,16 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         return coverage_text(store)
 
     @app.callback(
-        Output({"type": ids.NAV_LINK, "index": ALL}, "href"),
-        Output({"type": ids.NAV_LINK, "index": ALL}, "active"),
+        Output(ids.NAV_LINKS, "href"),
+        Output(ids.NAV_LINKS, "active"),
         Input(ids.FILTER_STORE, "data"),
         Input(ids.URL, "pathname"),
-        State({"type": ids.NAV_LINK, "index": ALL}, "id"),
+        State(ids.NAV_LINKS, "id"),
     )
     def nav_links(
         store: object, pathname: object, link_ids: list[dict[str, str]]
     ) -> tuple[list[str], list[bool]]:
-        options = data.filter_options(state.reader())
+        options = common.filter_options(state.reader())
         query = Filters.from_query(store if isinstance(store, str) else "", options).to_query()
         paths = [link["index"] for link in link_ids]
         return [p + query for p in paths], [p == pathname for p in paths]
@@ -380,7 +391,8 @@ def create_app(settings: Settings) -> dash.Dash:
         pages_folder="",
         assets_folder=str(ASSETS_DIR),
         title="Segmenta",
-        update_title=None,
+        # Dash documents None as "keep the title while updating"; its annotation says str only
+        update_title=None,  # type: ignore[arg-type]
         serve_locally=True,
         suppress_callback_exceptions=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
@@ -405,20 +417,30 @@ def create_app(settings: Settings) -> dash.Dash:
     return app
 
 
-def serve(settings: Settings) -> None:
-    """Run the dashboard on settings.host:settings.port (debug only if settings.debug)."""
-    app = create_app(settings)
+def startup_banner(settings: Settings) -> list[str]:
+    """The lines ``segmenta serve`` prints before serving: the address, and who can reach it."""
     url = f"http://{settings.host}:{settings.port}/"
-    print(
-        f"Segmenta dashboard: {url}  (warehouse {settings.warehouse}, read-only; Ctrl+C to stop)",
-        flush=True,
-    )
+    lines = [
+        f"Segmenta dashboard: {url}  (warehouse {settings.warehouse}, read-only; Ctrl+C to stop)"
+    ]
     if settings.host in ("127.0.0.1", "localhost", "::1"):
-        print(
+        lines.append(
             "Listening on this machine only. To share it, set SEGMENTA_HOST=0.0.0.0 and sign-in "
-            "(SEGMENTA_USERS_FILE, see `segmenta hash-password`) or SEGMENTA_AUTH=proxy.",
-            flush=True,
+            "(SEGMENTA_USERS_FILE, see `segmenta hash-password`) or SEGMENTA_AUTH=proxy."
         )
     elif settings.users_file is None and settings.auth_mode != "proxy":
-        print("WARNING: listening on the network with no sign-in configured.", flush=True)
+        lines.append("WARNING: listening on the network with no sign-in configured.")
+    return lines
+
+
+def serve(settings: Settings, announce: Callable[[str], object] | None = None) -> None:
+    """Run the dashboard on settings.host:settings.port (debug only if settings.debug).
+
+    Once the app is built, each line of :func:`startup_banner` goes to ``announce`` (the
+    command line prints them).
+    """
+    app = create_app(settings)
+    if announce is not None:
+        for line in startup_banner(settings):
+            announce(line)
     app.run(host=settings.host, port=settings.port, debug=bool(settings.debug))

@@ -7,8 +7,9 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from segmenta.dashboard import data, state
+from segmenta.dashboard import state
 from segmenta.dashboard.filters import FilterOptions, Filters
+from segmenta.dashboard.queries import common
 from segmenta.dashboard.theme import graph_config
 
 
@@ -17,7 +18,7 @@ def current_filters(store_data: object) -> tuple[Filters, FilterOptions]:
 
     The store is client-side state, so it is parsed and validated again on every call.
     """
-    options = data.filter_options(state.reader())
+    options = common.filter_options(state.reader())
     search = store_data if isinstance(store_data, str) else ""
     return Filters.from_query(search, options), options
 
@@ -45,7 +46,7 @@ def kpi_card(
 
 
 def chart_card(
-    title: str, graph_id: str, height: int = 360, config: dict[str, Any] | None = None
+    title: str, graph_id: str, height: int = 360, config: dcc.Graph.Config | None = None
 ) -> dbc.Card:
     """A card holding one dcc.Graph (filled by a callback), with a loading spinner."""
     graph = dcc.Graph(

@@ -89,7 +89,7 @@ TRUE = Fragment("TRUE")
 
 @dataclass(frozen=True)
 class FilterOptions:
-    """What the filters may contain, read from the warehouse (see ``data.filter_options``)."""
+    """What the filters may contain, read from the warehouse (see ``queries.common.filter_options``)."""
 
     date_min: date | None = None
     date_max: date | None = None
@@ -160,7 +160,11 @@ class Filters:
             )
         except ValueError:
             return cls()
-        first = lambda key: (parsed.get(key) or [None])[0]  # noqa: E731
+
+        def first(key: str) -> str | None:
+            values = parsed.get(key)
+            return values[0] if values else None
+
         return cls.from_values(
             options,
             date_from=first(KEY_FROM),

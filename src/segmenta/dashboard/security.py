@@ -147,22 +147,20 @@ def install(
     server.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
     basic = BasicAuth(parse_users(users_file)) if users_file and auth_mode == "basic" else None
 
-    @server.before_request
-    def _sign_in() -> flask.Response | None:
-        if flask.request.path in PUBLIC_PATHS:
-            return None
-        if auth_mode == "proxy":
-            if flask.request.remote_addr not in trusted_proxies:
-                return flask.Response("Forbidden: not from the trusted proxy\n", 403)
-            name = flask.request.headers.get("X-Forwarded-User", "").strip()
-            role = flask.request.headers.get("X-Forwarded-Role", "viewer").strip().lower()
-            if not name or role not in ROLES:
-                return flask.Response("Forbidden: no signed-in user from the proxy\n", 403)
-            flask.g.segmenta_user = User(name, role)
-            return None
-        if basic is None:
-            return None
-        user = basic.user_for(flask.request.headers.get("Authorization"))
+    def _proxy_user() -> flask.Response | None:
+        """Sign-in by the proxy: only from a trusted address, with a user and a known role."""
+        if flask.request.remote_addr not in trusted_proxies:
+            return flask.Response("Forbidden: not from the trusted proxy\n", 403)
+        name = flask.request.headers.get("X-Forwarded-User", "").strip()
+        role = flask.request.headers.get("X-Forwarded-Role", "viewer").strip().lower()
+        if not name or role not in ROLES:
+            return flask.Response("Forbidden: no signed-in user from the proxy\n", 403)
+        flask.g.segmenta_user = User(name, role)
+        return None
+
+    def _basic_user(auth: BasicAuth) -> flask.Response | None:
+        """Sign-in with the users file (HTTP basic authentication)."""
+        user = auth.user_for(flask.request.headers.get("Authorization"))
         if user is None:
             return flask.Response(
                 "Sign-in required\n",
@@ -171,6 +169,14 @@ def install(
             )
         flask.g.segmenta_user = user
         return None
+
+    @server.before_request
+    def _sign_in() -> flask.Response | None:
+        if flask.request.path in PUBLIC_PATHS:
+            return None
+        if auth_mode == "proxy":
+            return _proxy_user()
+        return None if basic is None else _basic_user(basic)
 
     @server.after_request
     def _headers(response: flask.Response) -> flask.Response:

@@ -12,6 +12,8 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from dash import dcc
+
 #: Currency of the invoices (the UCI Online Retail export and the demo data are in pounds).
 CURRENCY = "£"
 
@@ -187,16 +189,22 @@ def empty_figure(message: str) -> Figure:
     )
 
 
-def graph_config(**extra: Any) -> dict[str, Any]:
-    """dcc.Graph config: no plotly logo, no edit links, PNG export named after the app."""
-    config: dict[str, Any] = {
+def graph_config(topojson_url: str | None = None) -> dcc.Graph.Config:
+    """dcc.Graph config: no plotly logo, no edit links, PNG export named after the app.
+
+    With ``topojson_url`` (the map), plotly reads country outlines from there and the scroll
+    wheel does not zoom.
+    """
+    config: dcc.Graph.Config = {
         "displaylogo": False,
         "displayModeBar": "hover",
         "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
         "toImageButtonOptions": {"filename": "segmenta"},
         "responsive": True,
     }
-    config.update(extra)
+    if topojson_url is not None:
+        config["topojsonURL"] = topojson_url
+        config["scrollZoom"] = False
     return config
 
 

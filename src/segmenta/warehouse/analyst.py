@@ -98,7 +98,11 @@ def run_read_only_query(
 
 
 def defuse_formulas(frame: pl.DataFrame) -> pl.DataFrame:
-    """Prefix text cells a spreadsheet would run as a formula with an apostrophe (CSV export)."""
+    """Prefix text cells a spreadsheet would run as a formula with an apostrophe.
+
+    The one guard against CSV (formula) injection: every CSV the project writes for people to
+    open (``segmenta sql --format csv``, the dashboard's exports) goes through :func:`to_csv`.
+    """
     pattern = "^[" + "".join("\\" + c if c in "+-" else c for c in FORMULA_PREFIXES) + "]"
     return frame.with_columns(
         pl.when(pl.col(c).str.contains(pattern)).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c)
@@ -108,6 +112,7 @@ def defuse_formulas(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def to_csv(frame: pl.DataFrame) -> str:
+    """``frame`` as CSV text, with spreadsheet formulas defused (:func:`defuse_formulas`)."""
     return defuse_formulas(frame).write_csv()
 
 

@@ -19,7 +19,7 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, State, dcc, html
 
-from segmenta.dashboard import data, ids, state
+from segmenta.dashboard import ids, state
 from segmenta.dashboard.components import (
     card_row,
     chart_card,
@@ -35,6 +35,8 @@ from segmenta.dashboard.grid_columns import (
     number_column,
     segment_column,
 )
+from segmenta.dashboard.queries import churn as q
+from segmenta.dashboard.queries import common
 from segmenta.dashboard.theme import (
     ACCENT,
     D3_MONEY,
@@ -323,8 +325,8 @@ def churn_outputs(store: object) -> tuple[Any, ...]:
     filters, options = current_filters(store)
     reader = state.reader()
     colors = segment_colors(options.segments)
-    customers = data.churn_customers(reader, filters)
-    run = data.model_run_info(reader)
+    customers = q.churn_customers(reader, filters)
+    run = common.model_run_info(reader)
     if customers.is_empty():
         message = (
             "This model run has no churn model (a customer-table run has no purchase history)"
@@ -334,9 +336,9 @@ def churn_outputs(store: object) -> tuple[Any, ...]:
         empty = empty_figure(message)
         note = html.Span(message + ".", className="text-muted")
         return kpi_cards(customers, _horizon(run)), empty, empty, empty, [], note
-    hist = data.churn_histogram(customers)
-    at_risk_all = data.churn_at_risk(customers, None)
-    shown = at_risk_all.head(data.AT_RISK_SHOWN)
+    hist = q.churn_histogram(customers)
+    at_risk_all = q.churn_at_risk(customers, None)
+    shown = at_risk_all.head(q.AT_RISK_SHOWN)
     total_at_risk = float(at_risk_all["value_at_risk"].sum()) if at_risk_all.height else 0.0
     note = html.Span(
         [
@@ -351,9 +353,9 @@ def churn_outputs(store: object) -> tuple[Any, ...]:
     )
     return (
         kpi_cards(customers, _horizon(run)),
-        histogram_figure(hist, colors, dict(options.segments), data.CHURN_BINS),
-        by_segment_figure(data.churn_by_segment(customers), colors),
-        by_country_figure(data.churn_by_country(customers)),
+        histogram_figure(hist, colors, dict(options.segments), q.CHURN_BINS),
+        by_segment_figure(q.churn_by_segment(customers), colors),
+        by_country_figure(q.churn_by_country(customers)),
         at_risk_rows(shown, colors),
         note,
     )
@@ -362,7 +364,7 @@ def churn_outputs(store: object) -> tuple[Any, ...]:
 def export_csv(store: object) -> dict[str, Any]:
     """Every high-risk covered customer, most revenue at risk first, as a CSV download."""
     filters, _options = current_filters(store)
-    frame = data.churn_at_risk(data.churn_customers(state.reader(), filters), None)
+    frame = q.churn_at_risk(q.churn_customers(state.reader(), filters), None)
     frame = frame.with_columns(
         pl.col("churn_probability").round(4),
         pl.col("revenue").round(2),
@@ -457,11 +459,8 @@ def metrics_table(metrics: dict[str, Any]) -> dbc.Table:
     columns = (("auc", "ROC AUC", max), ("ap", "Avg precision", max), ("brier", "Brier", min))
     best = {}
     for key, _title, pick in columns:
-        values = [
-            metrics.get(f"{prefix}_{key}")
-            for _label, prefix, _color in MODELS.values()
-            if isinstance(metrics.get(f"{prefix}_{key}"), int | float)
-        ]
+        found = [metrics.get(f"{prefix}_{key}") for _label, prefix, _color in MODELS.values()]
+        values = [v for v in found if isinstance(v, int | float)]
         best[key] = pick(values) if values else None
     header = html.Thead(html.Tr([html.Th("Model"), *[html.Th(t) for _k, t, _p in columns]]))
     rows = []
@@ -484,7 +483,11 @@ def metrics_table(metrics: dict[str, Any]) -> dbc.Table:
 def verdict(metrics: dict[str, Any]) -> str:
     """One honest sentence: does the classifier beat the baselines on ROC AUC?"""
     ours, recency, bgnbd = (metrics.get(k) for k in ("churn_auc", "recency_auc", "bgnbd_auc"))
-    if not all(isinstance(v, int | float) for v in (ours, recency, bgnbd)):
+    if not (
+        isinstance(ours, int | float)
+        and isinstance(recency, int | float)
+        and isinstance(bgnbd, int | float)
+    ):
         return ""
     beaten = [name for name, v in (("recency alone", recency), ("BG/NBD", bgnbd)) if ours > v]
     if len(beaten) == 2:
@@ -540,7 +543,7 @@ def definition(run: dict[str, Any]) -> list[Any]:
 def evaluation_outputs() -> tuple[Figure, Figure, Any, Any]:
     """ROC, calibration, the metrics table and the definition of the latest run."""
     reader = state.reader()
-    run = data.model_run_info(reader)
+    run = common.model_run_info(reader)
     if run is None or run["kind"] != "invoices" or "churn_auc" not in run["metrics"]:
         skipped = (run or {}).get("parameters", {}).get("churn", {}).get("skipped")
         message = (
@@ -550,7 +553,7 @@ def evaluation_outputs() -> tuple[Figure, Figure, Any, Any]:
         )
         empty = empty_figure("No churn evaluation in this run")
         return empty, empty, dbc.Alert(message, color="secondary", className="small"), []
-    curves = data.churn_curves(reader)
+    curves = q.churn_curves(reader)
     return (
         roc_figure(curves, run["metrics"]),
         calibration_figure(curves),

@@ -2,8 +2,8 @@
 
 The grid uses AG Grid's infinite row model: the browser asks for blocks of rows and this
 module answers each request with one query (paging, sorting and column filters run in DuckDB,
-through the allow-list in :mod:`segmenta.dashboard.data`), so it stays fast whatever the number
-of customers. A change of the global filter or of the search box purges the grid's cache from
+through the allow-list in :mod:`segmenta.dashboard.queries.grid`), so it stays fast whatever
+the number of customers. A change of the global filter or of the search box purges the grid's cache from
 a clientside callback, which makes the grid ask again. Clicking a row opens the customer's
 detail view (profile, segment and why, churn probability, history, top products, returns).
 """
@@ -18,8 +18,10 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, State, dcc, html
 
-from segmenta.dashboard import data, ids, state
+from segmenta.dashboard import ids, state
 from segmenta.dashboard.components import current_filters, page_header
+from segmenta.dashboard.queries import customers as q
+from segmenta.dashboard.queries.grid import GridRequest
 from segmenta.dashboard.theme import (
     ACCENT,
     CURRENCY,
@@ -38,6 +40,7 @@ from segmenta.dashboard.theme import (
     graph_config,
     segment_colors,
 )
+from segmenta.warehouse.analyst import to_csv
 from segmenta.warehouse.vocabulary import feature_label
 
 PATH = "/customers"
@@ -45,14 +48,6 @@ NAME = "Customers"
 TITLE = "Customers · Segmenta"
 ORDER = 1
 
-CUSTOMERS_GRID = "customers-grid"
-CUSTOMERS_SEARCH = "customers-search"
-CUSTOMERS_EXPORT = "customers-export"
-CUSTOMERS_DOWNLOAD = "customers-download"
-CUSTOMERS_MATCHES = "customers-matches"
-CUSTOMERS_PURGE = "customers-purge"
-CUSTOMERS_DETAIL = "customers-detail"
-CUSTOMERS_DETAIL_BODY = "customers-detail-body"
 
 #: Bootstrap colour of each churn risk band's badge.
 RISK_BADGE = {"low": "success", "medium": "warning", "high": "danger"}
@@ -186,7 +181,7 @@ def layout(**_query: object) -> html.Div:
                             [
                                 dbc.InputGroupText("Search"),
                                 dbc.Input(
-                                    id=CUSTOMERS_SEARCH,
+                                    id=ids.CUSTOMERS_SEARCH,
                                     type="search",
                                     placeholder="name or customer id",
                                     debounce=400,
@@ -200,19 +195,19 @@ def layout(**_query: object) -> html.Div:
                         lg=4,
                     ),
                     dbc.Col(
-                        html.Div(id=CUSTOMERS_MATCHES, className="small text-muted"),
+                        html.Div(id=ids.CUSTOMERS_MATCHES, className="small text-muted"),
                         className="align-self-center",
                     ),
                     dbc.Col(
                         [
                             dbc.Button(
                                 "Export CSV",
-                                id=CUSTOMERS_EXPORT,
+                                id=ids.CUSTOMERS_EXPORT,
                                 size="sm",
                                 color="primary",
                                 outline=True,
                             ),
-                            dcc.Download(id=CUSTOMERS_DOWNLOAD),
+                            dcc.Download(id=ids.CUSTOMERS_DOWNLOAD),
                         ],
                         width="auto",
                     ),
@@ -220,7 +215,7 @@ def layout(**_query: object) -> html.Div:
                 className="mb-2 g-2",
             ),
             dag.AgGrid(
-                id=CUSTOMERS_GRID,
+                id=ids.CUSTOMERS_GRID,
                 rowModelType="infinite",
                 columnDefs=GRID_COLUMNS,
                 defaultColDef={
@@ -243,10 +238,10 @@ def layout(**_query: object) -> html.Div:
                 getRowId="params.data.customer_key.toString()",
                 style={"height": "calc(100vh - 340px)", "minHeight": "420px", "width": "100%"},
             ),
-            dcc.Store(id=CUSTOMERS_PURGE),
+            dcc.Store(id=ids.CUSTOMERS_PURGE),
             dbc.Offcanvas(
-                html.Div(id=CUSTOMERS_DETAIL_BODY),
-                id=CUSTOMERS_DETAIL,
+                html.Div(id=ids.CUSTOMERS_DETAIL_BODY),
+                id=ids.CUSTOMERS_DETAIL,
                 title="Customer",
                 placement="end",
                 is_open=False,
@@ -261,10 +256,8 @@ def layout(**_query: object) -> html.Div:
 def grid_response(store: object, request: object, search: object) -> tuple[dict[str, Any], str]:
     """The infinite grid's answer to one getRowsRequest, and the "N matching" text."""
     filters, options = current_filters(store)
-    grid_request = data.GridRequest.from_ag_grid(
-        request if isinstance(request, dict) else None, search
-    )
-    rows, total = data.customer_page(state.reader(), filters, grid_request)
+    grid_request = GridRequest.from_ag_grid(request if isinstance(request, dict) else None, search)
+    rows, total = q.customer_page(state.reader(), filters, grid_request)
     colors = segment_colors(options.segments)
     rows = rows.with_columns(
         pl.col("segment")
@@ -278,12 +271,10 @@ def grid_response(store: object, request: object, search: object) -> tuple[dict[
 def export_csv(store: object, request: object, search: object) -> dict[str, Any]:
     """The current list (global filter, search, grid filters and sort) as a CSV download."""
     filters, _options = current_filters(store)
-    grid_request = data.GridRequest.from_ag_grid(
-        request if isinstance(request, dict) else None, search
-    )
-    frame = data.csv_safe(data.customer_export(state.reader(), filters, grid_request))
+    grid_request = GridRequest.from_ag_grid(request if isinstance(request, dict) else None, search)
+    frame = q.customer_export(state.reader(), filters, grid_request)
     return {
-        "content": frame.write_csv(),
+        "content": to_csv(frame),
         "filename": "segmenta-customers.csv",
         "type": "text/csv",
         "base64": False,
@@ -377,7 +368,7 @@ def _small_table(frame: pl.DataFrame, columns: dict[str, tuple[str, Any]]) -> db
 def detail_view(store: object, customer_key: int) -> tuple[str, Any]:
     """Title and body of the detail view of one customer."""
     filters, options = current_filters(store)
-    detail = data.customer_detail(state.reader(), filters, customer_key)
+    detail = q.customer_detail(state.reader(), filters, customer_key)
     if detail is None:
         return "Customer", dbc.Alert(
             "This customer is not in the latest model run.", color="secondary"
@@ -516,11 +507,11 @@ def clicked_customer_key(cell: object) -> int | None:
 # -- callbacks ---------------------------------------------------------------------------------------
 def register_callbacks(app: dash.Dash) -> None:
     @app.callback(
-        Output(CUSTOMERS_GRID, "getRowsResponse"),
-        Output(CUSTOMERS_MATCHES, "children"),
-        Input(CUSTOMERS_GRID, "getRowsRequest"),
+        Output(ids.CUSTOMERS_GRID, "getRowsResponse"),
+        Output(ids.CUSTOMERS_MATCHES, "children"),
+        Input(ids.CUSTOMERS_GRID, "getRowsRequest"),
         State(ids.FILTER_STORE, "data"),
-        State(CUSTOMERS_SEARCH, "value"),
+        State(ids.CUSTOMERS_SEARCH, "value"),
         prevent_initial_call=True,
     )
     def serve_rows(request: object, store: object, search: object) -> tuple[dict[str, Any], str]:
@@ -530,19 +521,19 @@ def register_callbacks(app: dash.Dash) -> None:
 
     app.clientside_callback(
         _PURGE_JS,
-        Output(CUSTOMERS_PURGE, "data"),
+        Output(ids.CUSTOMERS_PURGE, "data"),
         Input(ids.FILTER_STORE, "data"),
-        Input(CUSTOMERS_SEARCH, "value"),
-        State(CUSTOMERS_GRID, "id"),
+        Input(ids.CUSTOMERS_SEARCH, "value"),
+        State(ids.CUSTOMERS_GRID, "id"),
         prevent_initial_call=True,
     )
 
     @app.callback(
-        Output(CUSTOMERS_DOWNLOAD, "data"),
-        Input(CUSTOMERS_EXPORT, "n_clicks"),
+        Output(ids.CUSTOMERS_DOWNLOAD, "data"),
+        Input(ids.CUSTOMERS_EXPORT, "n_clicks"),
         State(ids.FILTER_STORE, "data"),
-        State(CUSTOMERS_GRID, "getRowsRequest"),
-        State(CUSTOMERS_SEARCH, "value"),
+        State(ids.CUSTOMERS_GRID, "getRowsRequest"),
+        State(ids.CUSTOMERS_SEARCH, "value"),
         prevent_initial_call=True,
     )
     def export(n_clicks: object, store: object, request: object, search: object) -> dict[str, Any]:
@@ -551,10 +542,10 @@ def register_callbacks(app: dash.Dash) -> None:
         return export_csv(store, request, search)
 
     @app.callback(
-        Output(CUSTOMERS_DETAIL, "is_open"),
-        Output(CUSTOMERS_DETAIL, "title"),
-        Output(CUSTOMERS_DETAIL_BODY, "children"),
-        Input(CUSTOMERS_GRID, "cellClicked"),
+        Output(ids.CUSTOMERS_DETAIL, "is_open"),
+        Output(ids.CUSTOMERS_DETAIL, "title"),
+        Output(ids.CUSTOMERS_DETAIL_BODY, "children"),
+        Input(ids.CUSTOMERS_GRID, "cellClicked"),
         State(ids.FILTER_STORE, "data"),
         prevent_initial_call=True,
     )

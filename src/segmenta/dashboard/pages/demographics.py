@@ -14,8 +14,9 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, html
 
-from segmenta.dashboard import data, ids, state
+from segmenta.dashboard import ids, state
 from segmenta.dashboard.components import card_row, chart_card, current_filters, page_header
+from segmenta.dashboard.queries import demographics as q
 from segmenta.dashboard.theme import (
     ACCENT,
     CURRENCY,
@@ -33,14 +34,6 @@ NAME = "Age / gender"
 TITLE = "Age / gender · Segmenta"
 ORDER = 3
 
-DEMOGRAPHICS_NOTICE = "demographics-notice"
-DEMOGRAPHICS_CHARTS = "demographics-charts"
-DEMOGRAPHICS_AGE = "demographics-age"
-DEMOGRAPHICS_GENDER = "demographics-gender"
-DEMOGRAPHICS_AGE_REVENUE = "demographics-age-revenue"
-DEMOGRAPHICS_GENDER_REVENUE = "demographics-gender-revenue"
-DEMOGRAPHICS_SEGMENT = "demographics-segment"
-DEMOGRAPHICS_SCATTER = "demographics-scatter"
 
 AGE_GROUPS = ("<20", "20-30", "30-40", "40-50", "50-70", "70+", "unknown")
 
@@ -53,35 +46,35 @@ def layout(**_query: object) -> html.Div:
                 "Who the covered customers are: age group, gender and segment, what they spend, "
                 "and income against spending.",
             ),
-            html.Div(id=DEMOGRAPHICS_NOTICE),
+            html.Div(id=ids.DEMOGRAPHICS_NOTICE),
             html.Div(
                 [
                     card_row(
-                        chart_card("Customers by age group", DEMOGRAPHICS_AGE, 320),
-                        chart_card("Customers by gender", DEMOGRAPHICS_GENDER, 320),
+                        chart_card("Customers by age group", ids.DEMOGRAPHICS_AGE, 320),
+                        chart_card("Customers by gender", ids.DEMOGRAPHICS_GENDER, 320),
                     ),
                     card_row(
                         chart_card(
                             "Revenue and spend per customer by age group",
-                            DEMOGRAPHICS_AGE_REVENUE,
+                            ids.DEMOGRAPHICS_AGE_REVENUE,
                             320,
                         ),
                         chart_card(
                             "Revenue and spend per customer by gender",
-                            DEMOGRAPHICS_GENDER_REVENUE,
+                            ids.DEMOGRAPHICS_GENDER_REVENUE,
                             320,
                         ),
                     ),
                     card_row(
-                        chart_card("Customers by segment", DEMOGRAPHICS_SEGMENT, 360),
-                        chart_card("Income vs spending", DEMOGRAPHICS_SCATTER, 360),
+                        chart_card("Customers by segment", ids.DEMOGRAPHICS_SEGMENT, 360),
+                        chart_card("Income vs spending", ids.DEMOGRAPHICS_SCATTER, 360),
                         lg=(
                             5,
                             7,
                         ),
                     ),
                 ],
-                id=DEMOGRAPHICS_CHARTS,
+                id=ids.DEMOGRAPHICS_CHARTS,
             ),
         ]
     )
@@ -270,13 +263,13 @@ def demographics_outputs(store: object) -> tuple[Any, ...]:
     if not options.has_demographics:
         return (no_demographics_notice(), hidden, *([nothing] * 6))
     reader = state.reader()
-    groups = data.demographic_groups(reader, filters)
+    groups = q.demographic_groups(reader, filters)
     if groups.is_empty():
         empty = empty_figure("No customers match the current filter")
         return (None, {}, *([empty] * 6))
     ages = [g for g in AGE_GROUPS if g in set(groups["age_group"].to_list())]
     genders = sorted(set(groups["gender"].to_list()), key=lambda g: (g == "unknown", g))
-    points = data.income_spending(reader, filters)
+    points = q.income_spending(reader, filters)
     colors = segment_colors(options.segments)
     return (
         None,
@@ -292,14 +285,14 @@ def demographics_outputs(store: object) -> tuple[Any, ...]:
 
 def register_callbacks(app: dash.Dash) -> None:
     @app.callback(
-        Output(DEMOGRAPHICS_NOTICE, "children"),
-        Output(DEMOGRAPHICS_CHARTS, "style"),
-        Output(DEMOGRAPHICS_AGE, "figure"),
-        Output(DEMOGRAPHICS_GENDER, "figure"),
-        Output(DEMOGRAPHICS_AGE_REVENUE, "figure"),
-        Output(DEMOGRAPHICS_GENDER_REVENUE, "figure"),
-        Output(DEMOGRAPHICS_SEGMENT, "figure"),
-        Output(DEMOGRAPHICS_SCATTER, "figure"),
+        Output(ids.DEMOGRAPHICS_NOTICE, "children"),
+        Output(ids.DEMOGRAPHICS_CHARTS, "style"),
+        Output(ids.DEMOGRAPHICS_AGE, "figure"),
+        Output(ids.DEMOGRAPHICS_GENDER, "figure"),
+        Output(ids.DEMOGRAPHICS_AGE_REVENUE, "figure"),
+        Output(ids.DEMOGRAPHICS_GENDER_REVENUE, "figure"),
+        Output(ids.DEMOGRAPHICS_SEGMENT, "figure"),
+        Output(ids.DEMOGRAPHICS_SCATTER, "figure"),
         Input(ids.FILTER_STORE, "data"),
     )
     def update_demographics(store: object) -> tuple[Any, ...]:

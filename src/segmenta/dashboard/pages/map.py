@@ -20,8 +20,10 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, State, ctx, dcc, html
 
-from segmenta.dashboard import data, ids, state
+from segmenta.dashboard import ids, state
 from segmenta.dashboard.components import card_row, current_filters, page_header, section_card
+from segmenta.dashboard.queries import common
+from segmenta.dashboard.queries import map as q
 from segmenta.dashboard.theme import (
     CURRENCY,
     D3_SHORT,
@@ -37,9 +39,6 @@ NAME = "Map"
 TITLE = "Map · Segmenta"
 ORDER = 2
 
-MAP_METRIC = "map-metric"
-MAP_GRAPH = "map-graph"
-MAP_TABLE = "map-table"
 
 #: Folder (under the app's assets) with plotly's topojson files.
 TOPOJSON_ASSET_DIR = "topojson/"
@@ -55,9 +54,9 @@ METRICS: dict[str, tuple[str, str, str]] = {
 DEFAULT_METRIC = "revenue"
 
 
-def map_config() -> dict[str, Any]:
+def map_config() -> dcc.Graph.Config:
     """Graph config with topojsonURL pointing at the app's own copy of the outlines."""
-    return graph_config(topojsonURL=dash.get_asset_url(TOPOJSON_ASSET_DIR), scrollZoom=False)
+    return graph_config(topojson_url=dash.get_asset_url(TOPOJSON_ASSET_DIR))
 
 
 def _money(field: str, d3_format: str = ",.0f") -> dict[str, Any]:
@@ -107,7 +106,7 @@ def layout(**_query: object) -> html.Div:
                 "(European Community, Unspecified) are in the table only.",
             ),
             dbc.RadioItems(
-                id=MAP_METRIC,
+                id=ids.MAP_METRIC,
                 options=[{"label": label, "value": key} for key, (label, _, _) in METRICS.items()],
                 value=DEFAULT_METRIC,
                 inline=True,
@@ -121,7 +120,7 @@ def layout(**_query: object) -> html.Div:
                     dbc.CardBody(
                         dcc.Loading(
                             dcc.Graph(
-                                id=MAP_GRAPH,
+                                id=ids.MAP_GRAPH,
                                 config=map_config(),
                                 style={"height": "520px"},
                                 figure={"data": [], "layout": {"height": 520}},
@@ -136,7 +135,7 @@ def layout(**_query: object) -> html.Div:
                 section_card(
                     "Countries",
                     dag.AgGrid(
-                        id=MAP_TABLE,
+                        id=ids.MAP_TABLE,
                         columnDefs=TABLE_COLUMNS,
                         rowData=[],
                         defaultColDef={
@@ -243,7 +242,7 @@ def map_outputs(store: object, metric: object) -> tuple[Figure, list[dict[str, A
     """The choropleth and the table rows for a filter and a metric (the callback's body)."""
     metric = metric if isinstance(metric, str) and metric in METRICS else DEFAULT_METRIC
     filters, _options = current_filters(store)
-    frame = data.country_metrics(state.reader(), filters)
+    frame = q.country_metrics(state.reader(), filters)
     rows = frame.sort(metric, descending=True, nulls_last=True).to_dicts()
     return choropleth(frame, metric), rows
 
@@ -263,10 +262,10 @@ def country_after_click(click_country: object, current: object, known: object) -
 
 def register_callbacks(app: dash.Dash) -> None:
     @app.callback(
-        Output(MAP_GRAPH, "figure"),
-        Output(MAP_TABLE, "rowData"),
+        Output(ids.MAP_GRAPH, "figure"),
+        Output(ids.MAP_TABLE, "rowData"),
         Input(ids.FILTER_STORE, "data"),
-        Input(MAP_METRIC, "value"),
+        Input(ids.MAP_METRIC, "value"),
     )
     def update_map(store: object, metric: object) -> tuple[Any, ...]:
         if store is None:
@@ -275,20 +274,20 @@ def register_callbacks(app: dash.Dash) -> None:
 
     @app.callback(
         Output(ids.FILTER_COUNTRY, "value", allow_duplicate=True),
-        Input(MAP_GRAPH, "clickData"),
-        Input(MAP_TABLE, "cellClicked"),
+        Input(ids.MAP_GRAPH, "clickData"),
+        Input(ids.MAP_TABLE, "cellClicked"),
         State(ids.FILTER_COUNTRY, "value"),
         prevent_initial_call=True,
     )
     def click_country(map_click: object, cell: object, current: object) -> list[str]:
         country: object = None
-        if ctx.triggered_id == MAP_GRAPH and isinstance(map_click, dict):
+        if ctx.triggered_id == ids.MAP_GRAPH and isinstance(map_click, dict):
             points = map_click.get("points") or [{}]
             custom = points[0].get("customdata") if isinstance(points[0], dict) else None
             country = custom[0] if isinstance(custom, list) and custom else None
-        elif ctx.triggered_id == MAP_TABLE and isinstance(cell, dict):
+        elif ctx.triggered_id == ids.MAP_TABLE and isinstance(cell, dict):
             country = cell.get("rowId")
-        options = data.filter_options(state.reader())
+        options = common.filter_options(state.reader())
         value = country_after_click(country, current, list(options.countries))
         if value is None:
             raise dash.exceptions.PreventUpdate

@@ -2,7 +2,7 @@
 
 The elbow (SSE) and silhouette curves of the latest run's k sweep with the chosen k marked;
 the customers on the first two principal components, coloured by segment (a stable sample of
-at most :data:`segmenta.dashboard.data.PROJECTION_POINTS` covered customers, so the global
+at most :data:`segmenta.dashboard.queries.model.PROJECTION_POINTS` covered customers, so the global
 slicers apply); a heatmap of each segment's standardised profile; and the segments' names and
 descriptions in a table where an analyst renames a segment inline (double-click the name).
 
@@ -24,8 +24,9 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, State, dcc, html, no_update
+from dash.development.base_component import Component
 
-from segmenta.dashboard import data, ids, security, state
+from segmenta.dashboard import ids, security, state
 from segmenta.dashboard.components import (
     card_row,
     chart_card,
@@ -34,6 +35,8 @@ from segmenta.dashboard.components import (
     section_card,
 )
 from segmenta.dashboard.filters import Filters
+from segmenta.dashboard.queries import common
+from segmenta.dashboard.queries import model as q
 from segmenta.dashboard.theme import (
     ACCENT,
     Figure,
@@ -363,7 +366,7 @@ def summary_text(run: dict[str, Any] | None) -> Any:
         )
     p, m = run["parameters"], run["metrics"]
     columns = ", ".join(feature_label(c) for c in p.get("features") or [])
-    bits = [
+    bits: list[str | Component] = [
         html.Strong(f"Run {run['run_id']}"),
         f" ({run['kind']}, as of {run['as_of_date']}): {p.get('algorithm', '?')}, "
         f"k = {p.get('k_fitted', m.get('n_segments', '?'))}",
@@ -384,11 +387,11 @@ def model_outputs(store: object) -> tuple[Any, ...]:
     filters, options = current_filters(store)
     reader = state.reader()
     colors = segment_colors(options.segments)
-    run = data.model_run_info(reader)
-    sweep = data.k_sweep(reader)
-    profiles = data.segment_profiles(reader)
-    sample = data.projection_sample(reader, filters)
-    coverage = data.segment_coverage(reader, filters)
+    run = common.model_run_info(reader)
+    sweep = q.k_sweep(reader)
+    profiles = q.segment_profiles(reader)
+    sample = q.projection_sample(reader, filters)
+    coverage = q.segment_coverage(reader, filters)
     n_covered = int(sample["n_covered"][0]) if sample.height else 0
     note = (
         f"A fixed sample of {fmt_int(sample.height)} of the {fmt_int(n_covered)} covered customers."
@@ -440,7 +443,11 @@ def rename_edit(event: object) -> tuple[int, int, str] | None:
 
 def _status(message: str, color: str) -> dbc.Alert:
     return dbc.Alert(
-        message, color=color, dismissable=True, className="py-2 small mb-2", id="model-rename-alert"
+        message,
+        color=color,
+        dismissable=True,
+        className="py-2 small mb-2",
+        id=ids.MODEL_RENAME_ALERT,
     )
 
 
@@ -482,11 +489,11 @@ def rename_outputs(event: object, store: object, bump: object) -> tuple[Any, ...
     # one, so it moves to it: the slicer options and the redraw must show the new name.
     reader.unpin()
     reader.pin()
-    after = data.filter_options(reader)
+    after = common.filter_options(reader)
     new_name = next((n for n, sid in after.segments.items() if sid == segment_id), label.strip())
     colors = segment_colors(after.segments)
     slicer = [_segment_option(n, c) for n, c in colors.items()]
-    url = no_update
+    url: object = no_update
     if old_name is not None and old_name in filters.segments:
         kept = tuple(new_name if s == old_name else s for s in filters.segments)
         url = Filters(

@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, State, ctx, html
 
-from segmenta.dashboard import data, ids, state
+from segmenta.dashboard import ids, state
 from segmenta.dashboard.components import (
     card_row,
     chart_card,
@@ -24,6 +24,8 @@ from segmenta.dashboard.components import (
     section_card,
 )
 from segmenta.dashboard.filters import Filters
+from segmenta.dashboard.queries import common
+from segmenta.dashboard.queries import overview as q
 from segmenta.dashboard.theme import (
     CURRENCY,
     D3_MONEY,
@@ -45,11 +47,6 @@ NAME = "Overview"
 TITLE = "Overview · Segmenta"
 ORDER = 0
 
-OVERVIEW_KPIS = "overview-kpis"
-OVERVIEW_CUSTOMERS_BAR = "overview-customers-bar"
-OVERVIEW_REVENUE_BAR = "overview-revenue-bar"
-OVERVIEW_BUBBLE = "overview-bubble"
-OVERVIEW_SEGMENT_TABLE = "overview-segment-table"
 
 CUSTOMERS_PATH = "/customers"
 
@@ -144,17 +141,17 @@ def layout(**_query: object) -> html.Div:
                 "Headline figures and the segments of the latest model run for the current filter. "
                 "Click a segment (bar, bubble or table row) to list its customers.",
             ),
-            html.Div(id=OVERVIEW_KPIS, className="mb-3"),
+            html.Div(id=ids.OVERVIEW_KPIS, className="mb-3"),
             card_row(
-                chart_card("Customers per segment", OVERVIEW_CUSTOMERS_BAR, 330),
-                chart_card("Revenue per segment", OVERVIEW_REVENUE_BAR, 330),
-                chart_card("Revenue per customer vs recency", OVERVIEW_BUBBLE, 330),
+                chart_card("Customers per segment", ids.OVERVIEW_CUSTOMERS_BAR, 330),
+                chart_card("Revenue per segment", ids.OVERVIEW_REVENUE_BAR, 330),
+                chart_card("Revenue per customer vs recency", ids.OVERVIEW_BUBBLE, 330),
                 lg=4,
             ),
             section_card(
                 "Segments",
                 dag.AgGrid(
-                    id=OVERVIEW_SEGMENT_TABLE,
+                    id=ids.OVERVIEW_SEGMENT_TABLE,
                     columnDefs=SEGMENT_TABLE_COLUMNS,
                     rowData=[],
                     defaultColDef={
@@ -254,10 +251,16 @@ def revenue_bar(summary: pl.DataFrame, colors: dict[str, str]) -> Figure:
     )
 
 
+def _column_max(frame: pl.DataFrame, column: str) -> float:
+    """The largest value of a numeric column as a float (0.0 when empty or all null)."""
+    value = frame.select(pl.col(column).cast(pl.Float64).max()).item()
+    return float(value) if value is not None else 0.0
+
+
 def bubble(summary: pl.DataFrame, colors: dict[str, str]) -> Figure:
-    max_customers = max(summary["customers"].max() or 1, 1)
-    max_x = max(summary["recency_days"].max() or 1.0, 1.0)
-    max_y = max(summary["revenue_per_customer"].max() or 1.0, 1.0)
+    max_customers = max(_column_max(summary, "customers"), 1.0)
+    max_x = max(_column_max(summary, "recency_days"), 1.0)
+    max_y = max(_column_max(summary, "revenue_per_customer"), 1.0)
     traces = [
         {
             "type": "scatter",
@@ -339,11 +342,11 @@ def drill_through_href(filters: Filters, segment: str, known_segments: object) -
 # -- callbacks -------------------------------------------------------------------------------------
 def register_callbacks(app: dash.Dash) -> None:
     @app.callback(
-        Output(OVERVIEW_KPIS, "children"),
-        Output(OVERVIEW_CUSTOMERS_BAR, "figure"),
-        Output(OVERVIEW_REVENUE_BAR, "figure"),
-        Output(OVERVIEW_BUBBLE, "figure"),
-        Output(OVERVIEW_SEGMENT_TABLE, "rowData"),
+        Output(ids.OVERVIEW_KPIS, "children"),
+        Output(ids.OVERVIEW_CUSTOMERS_BAR, "figure"),
+        Output(ids.OVERVIEW_REVENUE_BAR, "figure"),
+        Output(ids.OVERVIEW_BUBBLE, "figure"),
+        Output(ids.OVERVIEW_SEGMENT_TABLE, "rowData"),
         Input(ids.FILTER_STORE, "data"),
     )
     def update_overview(store: object) -> tuple[Any, ...]:
@@ -353,10 +356,10 @@ def register_callbacks(app: dash.Dash) -> None:
 
     @app.callback(
         Output(ids.NAV, "href"),
-        Input(OVERVIEW_CUSTOMERS_BAR, "clickData"),
-        Input(OVERVIEW_REVENUE_BAR, "clickData"),
-        Input(OVERVIEW_BUBBLE, "clickData"),
-        Input(OVERVIEW_SEGMENT_TABLE, "cellClicked"),
+        Input(ids.OVERVIEW_CUSTOMERS_BAR, "clickData"),
+        Input(ids.OVERVIEW_REVENUE_BAR, "clickData"),
+        Input(ids.OVERVIEW_BUBBLE, "clickData"),
+        Input(ids.OVERVIEW_SEGMENT_TABLE, "cellClicked"),
         State(ids.FILTER_STORE, "data"),
         prevent_initial_call=True,
     )
@@ -364,10 +367,10 @@ def register_callbacks(app: dash.Dash) -> None:
         bar1: object, bar2: object, bubble_click: object, cell: object, store: object
     ) -> str:
         click = {
-            OVERVIEW_CUSTOMERS_BAR: bar1,
-            OVERVIEW_REVENUE_BAR: bar2,
-            OVERVIEW_BUBBLE: bubble_click,
-            OVERVIEW_SEGMENT_TABLE: cell,
+            ids.OVERVIEW_CUSTOMERS_BAR: bar1,
+            ids.OVERVIEW_REVENUE_BAR: bar2,
+            ids.OVERVIEW_BUBBLE: bubble_click,
+            ids.OVERVIEW_SEGMENT_TABLE: cell,
         }.get(ctx.triggered_id)
         segment = segment_from_click(click)
         if segment is None:
@@ -384,13 +387,13 @@ def overview_outputs(store: object) -> tuple[Any, ...]:
     filters, options = current_filters(store)
     colors = segment_colors(options.segments)
     reader = state.reader()
-    summary = data.segment_summary(reader, filters)
-    kpis = data.overview_kpis(summary)
+    summary = q.segment_summary(reader, filters)
+    kpis = q.overview_kpis(summary)
     if summary.is_empty():
         empty = empty_figure("No customers match the current filter")
         return kpi_cards(kpis), empty, empty, empty, []
     descriptions = dict(
-        data.segment_descriptions(reader).select("segment_id", "description").iter_rows()
+        common.segment_descriptions(reader).select("segment_id", "description").iter_rows()
     )
     return (
         kpi_cards(kpis),

@@ -16,7 +16,7 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, State, ctx, dcc, html
 
-from segmenta.dashboard import data, ids, state
+from segmenta.dashboard import ids, state
 from segmenta.dashboard.components import (
     card_row,
     chart_card,
@@ -31,6 +31,7 @@ from segmenta.dashboard.grid_columns import (
     number_column,
     segment_column,
 )
+from segmenta.dashboard.queries import products as q
 from segmenta.dashboard.theme import (
     CURRENCY,
     D3_MONEY,
@@ -100,7 +101,7 @@ def layout(**_query: object) -> html.Div:
                             {"label": f"{n:,} purchase line{'s' if n > 1 else ''}", "value": n}
                             for n in MIN_LINES_CHOICES
                         ],
-                        value=data.DEFAULT_MIN_LINES,
+                        value=q.DEFAULT_MIN_LINES,
                         inline=True,
                         className="d-inline-block small",
                     ),
@@ -114,7 +115,7 @@ def layout(**_query: object) -> html.Div:
             ),
             html.Div(
                 chart_card(
-                    f"Revenue by month: the {data.PRODUCT_TREND_N} best sellers and the selected "
+                    f"Revenue by month: the {q.PRODUCT_TREND_N} best sellers and the selected "
                     "product",
                     ids.PRODUCTS_TREND,
                     360,
@@ -369,7 +370,7 @@ def segments_figure(by_segment: pl.DataFrame, colors: dict[str, str]) -> Figure:
 def _min_lines(value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value in MIN_LINES_CHOICES:
         return value
-    return data.DEFAULT_MIN_LINES
+    return q.DEFAULT_MIN_LINES
 
 
 def products_outputs(store: object, min_lines: object, selected: object = "") -> tuple[Any, ...]:
@@ -378,15 +379,15 @@ def products_outputs(store: object, min_lines: object, selected: object = "") ->
     reader = state.reader()
     chosen = selected if isinstance(selected, str) else ""
     threshold = _min_lines(min_lines)
-    metrics = data.product_metrics(reader, filters)
-    by_revenue = data.best_sellers(metrics, "revenue")
-    by_quantity = data.best_sellers(metrics, "quantity")
-    returns = data.highest_rates(metrics, "return_rate", threshold)
-    cancels = data.highest_rates(metrics, "cancellation_rate", threshold)
-    trend_products = by_revenue.head(data.PRODUCT_TREND_N)
+    metrics = q.product_metrics(reader, filters)
+    by_revenue = q.best_sellers(metrics, "revenue")
+    by_quantity = q.best_sellers(metrics, "quantity")
+    returns = q.highest_rates(metrics, "return_rate", threshold)
+    cancels = q.highest_rates(metrics, "cancellation_rate", threshold)
+    trend_products = by_revenue.head(q.PRODUCT_TREND_N)
     if chosen and chosen not in trend_products["stock_code"].to_list():
         trend_products = pl.concat([trend_products, metrics.filter(pl.col("stock_code") == chosen)])
-    monthly = data.product_monthly(reader, filters, trend_products["product_key"].to_list())
+    monthly = q.product_monthly(reader, filters, trend_products["product_key"].to_list())
     return (
         top_revenue_figure(by_revenue, chosen),
         top_quantity_figure(by_quantity, chosen),
@@ -418,13 +419,13 @@ def detail_outputs(store: object, stock_code: object) -> tuple[Any, Figure, list
     if not stock_code:
         return prompt, empty_figure("No product selected"), []
     reader = state.reader()
-    product = data.product_lookup(reader, stock_code)
+    product = q.product_lookup(reader, stock_code)
     if product is None:
         return prompt, empty_figure("No product selected"), []
     filters, options = current_filters(store)
     colors = segment_colors(options.segments)
-    by_segment = data.product_segments(reader, filters, product["product_key"])
-    buyers = data.product_buyers(reader, filters, product["product_key"])
+    by_segment = q.product_segments(reader, filters, product["product_key"])
+    buyers = q.product_buyers(reader, filters, product["product_key"])
     n_customers = int(by_segment["customers"].sum()) if by_segment.height else 0
     revenue = float(by_segment["revenue"].sum()) if by_segment.height else 0.0
     shown = (

@@ -19,10 +19,11 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 import polars as pl
-from dash import ALL, Input, Output, State, html
+from dash import Input, Output, State, html
 
-from segmenta.dashboard import api, data, ids, state
+from segmenta.dashboard import api, ids, state
 from segmenta.dashboard.components import chart_card, current_filters, page_header, section_card
+from segmenta.dashboard.queries import model as q
 from segmenta.dashboard.theme import (
     CURRENCY,
     Figure,
@@ -41,8 +42,6 @@ TITLE = "Score a customer · Segmenta"
 ORDER = 7
 
 RISK_BADGE = {"low": "success", "medium": "warning", "high": "danger"}
-#: Points of the covered customers drawn behind the scored one.
-BACKGROUND_POINTS = 2_000
 
 
 def _model() -> api.LoadedModel | None:
@@ -170,7 +169,7 @@ def layout(**_query: object) -> html.Div:
                         section_card(
                             "Customer",
                             [
-                                dbc.Form(form(model), id="score-form"),
+                                dbc.Form(form(model), id=ids.SCORE_FORM),
                                 dbc.Button(
                                     "Score",
                                     id=ids.SCORE_SUBMIT,
@@ -246,7 +245,7 @@ def result_card(result: dict[str, Any], colors: dict[str, str]) -> dbc.Card:
         html.Div(
             [
                 html.Span(className="segment-dot me-2", style={"backgroundColor": color}),
-                html.Span(result["segment"], className="h4 fw-semibold", id="score-segment"),
+                html.Span(result["segment"], className="h4 fw-semibold", id=ids.SCORE_SEGMENT),
             ]
         ),
         html.P(result.get("description") or "", className="small mb-1"),
@@ -262,7 +261,7 @@ def result_card(result: dict[str, Any], colors: dict[str, str]) -> dbc.Card:
             html.Div(
                 fmt_pct(result["churn_probability"]),
                 className="display-6 fw-semibold",
-                id="score-churn",
+                id=ids.SCORE_CHURN,
             ),
             dbc.Badge(f"{band} risk", color=RISK_BADGE.get(band, "secondary"), className="mb-1"),
             html.P(
@@ -276,7 +275,7 @@ def result_card(result: dict[str, Any], colors: dict[str, str]) -> dbc.Card:
             html.P(
                 result.get("churn_note") or "No churn model in this run.",
                 className="small text-muted mb-0",
-                id="score-churn",
+                id=ids.SCORE_CHURN,
             ),
         ]
     assumed = result.get("assumed") or {}
@@ -397,12 +396,12 @@ def score_outputs(
             messages[names.index(field)] = str(exc).split(": ", 1)[-1]
         empty = empty_figure("Correct the form to see the answer")
         alert = dbc.Alert(
-            f"Not scored: {exc}.", color="danger", className="small py-2", id="score-error-alert"
+            f"Not scored: {exc}.", color="danger", className="small py-2", id=ids.SCORE_ERROR_ALERT
         )
         return None, empty, empty, invalid, messages, alert
     filters, options = current_filters(store)
     colors = segment_colors(options.segments)
-    sample = data.projection_sample(state.reader(), filters, BACKGROUND_POINTS)
+    sample = q.projection_sample(state.reader(), filters, q.SCORE_BACKGROUND_POINTS)
     return (
         result_card(result, colors),
         distances_figure(result, colors),
@@ -419,13 +418,13 @@ def register_callbacks(app: dash.Dash) -> None:
         Output(ids.SCORE_RESULT, "children"),
         Output(ids.SCORE_DISTANCES, "figure"),
         Output(ids.SCORE_PROJECTION, "figure"),
-        Output({"type": ids.SCORE_FIELD, "index": ALL}, "invalid"),
-        Output({"type": ids.SCORE_FEEDBACK, "index": ALL}, "children"),
+        Output(ids.SCORE_FIELDS, "invalid"),
+        Output(ids.SCORE_FEEDBACKS, "children"),
         Output(ids.SCORE_ERROR, "children"),
         Input(ids.SCORE_SUBMIT, "n_clicks"),
         Input(ids.FILTER_STORE, "data"),
-        State({"type": ids.SCORE_FIELD, "index": ALL}, "value"),
-        State({"type": ids.SCORE_FIELD, "index": ALL}, "id"),
+        State(ids.SCORE_FIELDS, "value"),
+        State(ids.SCORE_FIELDS, "id"),
     )
     def score(
         _n_clicks: object, store: object, values: list[Any], field_ids: list[dict[str, str]]

@@ -32,8 +32,9 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, State, dcc, html
 
-from segmenta.dashboard import data, ids, security, state
+from segmenta.dashboard import ids, security, state
 from segmenta.dashboard.components import card_row, page_header, section_card
+from segmenta.dashboard.queries import sql as q
 from segmenta.warehouse.analyst import QueryRefusedError, run_read_only_query, to_csv
 from segmenta.warehouse.catalog import catalog
 from segmenta.warehouse.connection import WarehouseReader
@@ -71,7 +72,7 @@ DEFAULT_EXAMPLE = "segment_kpis"
 # -- schema panel ----------------------------------------------------------------------------
 def schema_panel(reader: WarehouseReader) -> dbc.Accordion:
     """Every table and view: its meaning, then its columns with type and meaning."""
-    columns = data.schema_columns(reader)
+    columns = q.schema_columns(reader)
     docs = catalog()
     items = []
     for (relation, kind), group in columns.group_by(["relation", "kind"], maintain_order=True):
@@ -208,17 +209,22 @@ def layout(**_query: object) -> html.Div:
 
 
 # -- results ---------------------------------------------------------------------------------
-def _cell(value: Any) -> Any:
-    """A value the browser shows faithfully (JSON-safe, no silent precision loss)."""
-    if value is None or isinstance(value, bool | str):
-        return value
+def _number(value: int | float | Decimal) -> Any:
+    """A number the browser holds exactly, or its text (too big for a double, or not finite)."""
     if isinstance(value, int):
         return value if abs(value) < _JS_SAFE_INT else str(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
-    if isinstance(value, Decimal):
-        number = float(value)
-        return number if math.isfinite(number) and abs(number) < _JS_SAFE_INT else str(value)
+    number = float(value)
+    return number if math.isfinite(number) and abs(number) < _JS_SAFE_INT else str(value)
+
+
+def _cell(value: Any) -> Any:
+    """A value the browser shows faithfully (JSON-safe, no silent precision loss)."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float | Decimal):
+        return _number(value)
     if isinstance(value, datetime | date | clock):
         return value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):

@@ -1,0 +1,90 @@
+"""Queries every page shares: the slicers' options, what the warehouse holds, coverage, the
+latest model run and its segments."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+
+from segmenta.dashboard.filters import RISK_BANDS, FilterOptions, Filters
+from segmenta.dashboard.queries import cache
+from segmenta.dashboard.queries.render import Explained, explain, run, template
+from segmenta.warehouse.connection import WarehouseReader
+
+__all__ = [
+    "coverage",
+    "data_status",
+    "explained",
+    "filter_options",
+    "model_run_info",
+    "segment_descriptions",
+]
+
+
+def filter_options(reader: WarehouseReader) -> FilterOptions:
+    """Dates, countries, segments and risk bands the slicers may hold (cached per file version)."""
+    return cache.cached(reader, ("filter_options",), lambda: _read_filter_options(reader))
+
+
+def _read_filter_options(reader: WarehouseReader) -> FilterOptions:
+    dates = reader.query(template("filter_dates"))
+    countries = reader.query(template("filter_countries"))
+    segments = reader.query(template("filter_segments"))
+    status = data_status(reader)
+    return FilterOptions(
+        date_min=dates["date_min"][0] if dates.height else None,
+        date_max=dates["date_max"][0] if dates.height else None,
+        countries=dict(
+            zip(countries["country"].to_list(), countries["country_key"].to_list(), strict=True)
+        ),
+        segments=dict(
+            zip(segments["segment"].to_list(), segments["segment_id"].to_list(), strict=True)
+        ),
+        risk_bands=RISK_BANDS,
+        has_demographics=status["customers_with_demographics"] > 0,
+        has_model_run=status["model_runs"] > 0,
+    )
+
+
+def segment_descriptions(reader: WarehouseReader) -> pl.DataFrame:
+    """segment_id, segment, description, n_customers of the latest run."""
+    return reader.query(template("filter_segments"))
+
+
+def data_status(reader: WarehouseReader) -> dict[str, Any]:
+    """What the warehouse holds: model_runs, run_kind, as_of_date, customers, ..., lines."""
+    frame = reader.query(template("data_status"))
+    return frame.to_dicts()[0]
+
+
+def coverage(reader: WarehouseReader, filters: Filters) -> tuple[int, int]:
+    """(customers, lines) covered by the filter."""
+    row = run(reader, "coverage", filters, filter_options(reader)).row(0)
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def model_run_info(reader: WarehouseReader) -> dict[str, Any] | None:
+    """The latest run: run_id, kind, as_of_date, created_at, parameters and metrics (parsed)."""
+    frame = reader.query(template("model_run_info"))
+    if frame.is_empty():
+        return None
+    row = frame.row(0, named=True)
+    for key in ("parameters", "metrics"):
+        try:
+            row[key] = json.loads(row[key] or "{}")
+        except ValueError:
+            row[key] = {}
+    return row
+
+
+def explained(filters: Filters, options: FilterOptions) -> list[Explained]:
+    """The queries the shell runs for every page: the slicers' options and the coverage line."""
+    return [
+        explain("filter_dates", note="slicer options, once per warehouse version"),
+        explain("filter_countries", note="slicer options, once per warehouse version"),
+        explain("filter_segments", note="slicer options, once per warehouse version"),
+        explain("data_status", note="slicer options, once per warehouse version"),
+        explain("coverage", filters, options, note='the "N customers · M lines" line'),
+    ]
