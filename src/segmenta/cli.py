@@ -367,10 +367,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     print(summary.describe())
     if args.no_serve:
         return 0
-    from segmenta.dashboard.app import serve
-
-    serve(settings)
-    return 0
+    return cmd_serve(args, settings)
 
 
 COMMANDS = {

@@ -43,15 +43,12 @@ from segmenta.models.scoring import (
 )
 from segmenta.warehouse.connection import WarehouseReader
 
-__all__ = ["MAX_BODY_BYTES", "LoadedModel", "field_of", "install", "loaded_model"]
+__all__ = ["MAX_BODY_BYTES", "field_of", "install", "loaded_model"]
 
 SCORE_PATH = "/api/score"
 #: Largest request body accepted (a payload has a dozen numbers).
 MAX_BODY_BYTES = 16 * 1024
 _FIELD = re.compile(r"field '([A-Za-z0-9_]+)'")
-
-#: The type :func:`loaded_model` returns (the score page's name for it).
-LoadedModel = ScoringModel
 
 _models_lock = threading.Lock()
 _models: OrderedDict[tuple[str, Any], ScoringModel] = OrderedDict()

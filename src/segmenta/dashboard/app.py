@@ -28,7 +28,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from segmenta.dashboard import api, health, ids, security, state
 from segmenta.dashboard.components import no_model_alert
-from segmenta.dashboard.filters import RISK_BANDS, FilterOptions, Filters
+from segmenta.dashboard.filters import FilterOptions, Filters
 from segmenta.dashboard.pages import (
     churn,
     customers,
@@ -43,7 +43,7 @@ from segmenta.dashboard.pages import map as map_page
 from segmenta.dashboard.queries import common
 from segmenta.dashboard.theme import fmt_int, segment_colors
 from segmenta.settings import Settings
-from segmenta.warehouse.connection import WarehouseReader
+from segmenta.warehouse.vocabulary import RISK_BANDS
 
 __all__ = ["ASSETS_DIR", "PAGES", "Slicers", "create_app", "serve", "startup_banner"]
 
@@ -383,7 +383,8 @@ def create_app(settings: Settings) -> dash.Dash:
 
     Raises :class:`~segmenta.warehouse.connection.WarehouseMissingError` if there is no file.
     """
-    reader = WarehouseReader(settings.warehouse)
+    opened = state.open_state(settings)
+    reader = opened.reader
     reader.connection()  # fail now, with a clear message, if the file is missing
     app = dash.Dash(
         __name__,
@@ -397,7 +398,7 @@ def create_app(settings: Settings) -> dash.Dash:
         suppress_callback_exceptions=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    state.attach(app.server, state.DashboardState(settings=settings, reader=reader))
+    state.attach(app.server, opened)
     security.install(app.server, settings.users_file, settings.auth_mode, settings.trusted_proxies)
     health.install(app.server)
     api.install(app.server)

@@ -38,7 +38,6 @@ from urllib.parse import parse_qs, urlencode
 from segmenta.warehouse.vocabulary import RISK_BANDS
 
 __all__ = [
-    "RISK_BANDS",
     "FilterOptions",
     "Filters",
     "Fragment",

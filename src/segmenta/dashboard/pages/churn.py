@@ -55,7 +55,7 @@ from segmenta.dashboard.theme import (
     segment_colors,
 )
 from segmenta.warehouse.analyst import to_csv
-from segmenta.warehouse.vocabulary import RISK_THRESHOLDS as THRESHOLDS
+from segmenta.warehouse.vocabulary import RISK_THRESHOLDS
 
 PATH = "/churn"
 NAME = "Churn"
@@ -218,7 +218,7 @@ def histogram_figure(
             "y1": 1,
             "line": {"color": "#6c757d", "dash": "dot", "width": 1},
         }
-        for t in THRESHOLDS
+        for t in RISK_THRESHOLDS
     ]
     annotations = [
         {
@@ -343,7 +343,7 @@ def churn_outputs(store: object) -> tuple[Any, ...]:
     note = html.Span(
         [
             html.Strong(f"{fmt_int(at_risk_all.height)} customers at high risk"),
-            f" (churn probability {fmt_pct(THRESHOLDS[1], 0)} or more), "
+            f" (churn probability {fmt_pct(RISK_THRESHOLDS[1], 0)} or more), "
             f"{fmt_money(total_at_risk)} of revenue at risk; ",
             f"the {fmt_int(shown.height)} with most revenue at risk are listed"
             if at_risk_all.height > shown.height
@@ -534,7 +534,7 @@ def definition(run: dict[str, Any]) -> list[Any]:
         html.P(verdict(metrics), className="mb-1 fw-semibold"),
         html.P(
             f"Model run {run['run_id']} · {churn.get('classifier', '')} · risk bands: low "
-            f"below {fmt_pct(THRESHOLDS[0], 0)}, high from {fmt_pct(THRESHOLDS[1], 0)}.",
+            f"below {fmt_pct(RISK_THRESHOLDS[0], 0)}, high from {fmt_pct(RISK_THRESHOLDS[1], 0)}.",
             className="text-muted mb-0",
         ),
     ]

@@ -33,6 +33,7 @@ from segmenta.dashboard.theme import (
     fmt_pct,
     segment_colors,
 )
+from segmenta.models import scoring
 from segmenta.models.scoring import ArtifactVersionError, ModelInputError, ScoringInputError
 from segmenta.warehouse.vocabulary import feature_label
 
@@ -44,7 +45,7 @@ ORDER = 7
 RISK_BADGE = {"low": "success", "medium": "warning", "high": "danger"}
 
 
-def _model() -> api.LoadedModel | None:
+def _model() -> scoring.ScoringModel | None:
     try:
         return api.loaded_model(state.reader())
     except (ModelInputError, ArtifactVersionError):
@@ -110,7 +111,7 @@ def field_row(spec: dict[str, Any]) -> dbc.Row:
     )
 
 
-def form(model: api.LoadedModel | None) -> list[Any]:
+def form(model: scoring.ScoringModel | None) -> list[Any]:
     if model is None:
         return [
             dbc.Alert(

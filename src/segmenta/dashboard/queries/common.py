@@ -8,10 +8,11 @@ from typing import Any
 
 import polars as pl
 
-from segmenta.dashboard.filters import RISK_BANDS, FilterOptions, Filters
+from segmenta.dashboard.filters import FilterOptions, Filters
 from segmenta.dashboard.queries import cache
 from segmenta.dashboard.queries.render import Explained, explain, run, template
 from segmenta.warehouse.connection import WarehouseReader
+from segmenta.warehouse.vocabulary import RISK_BANDS
 
 __all__ = [
     "coverage",
