@@ -1,0 +1,86 @@
+"""The ``segmenta`` command line: generate, ingest, model, score, sql, status, doctor, serve, demo.
+
+:mod:`~segmenta.cli.parser` defines the flags, :mod:`~segmenta.cli.commands` the handlers;
+this module builds the one settings object from the flags and ``SEGMENTA_*`` variables and
+turns a user error into one line and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from segmenta.cli import commands
+from segmenta.cli.errors import CliError
+from segmenta.cli.parser import EXPLAIN_PAGES, build_parser
+from segmenta.settings import Settings
+
+__all__ = ["EXPLAIN_PAGES", "USER_ERRORS", "CliError", "build_parser", "is_user_error", "main"]
+
+COMMANDS = {
+    "generate": commands.cmd_generate,
+    "ingest": commands.cmd_ingest,
+    "model": commands.cmd_model,
+    "score": commands.cmd_score,
+    "sql": commands.cmd_sql,
+    "status": commands.cmd_status,
+    "doctor": commands.cmd_doctor,
+    "hash-password": commands.cmd_hash_password,
+    "serve": commands.cmd_serve,
+    "demo": commands.cmd_demo,
+}
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """The run's settings: the command's flags first, then ``SEGMENTA_*`` variables."""
+    return Settings.from_env(
+        warehouse=getattr(args, "warehouse", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        debug=getattr(args, "debug", None),
+        seed=getattr(args, "seed", None),
+    )
+
+
+#: errors a user can act on: printed as one line, exit status 2 (matched by qualified name so
+#: that importing the CLI does not import every layer)
+USER_ERRORS = frozenset(
+    {
+        "segmenta.cli.errors.CliError",
+        "segmenta.etl.errors.InputError",
+        "segmenta.warehouse.analyst.QueryRefusedError",
+        "segmenta.warehouse.connection.WarehouseMissingError",
+        "segmenta.warehouse.connection.WarehouseBusyError",
+        "segmenta.warehouse.connection.WarehouseWriteError",
+        "segmenta.models.errors.ModelInputError",
+        "segmenta.models.scoring.ScoringInputError",
+        "segmenta.models.artifacts.UnsafeArtifactError",
+        "segmenta.models.artifacts.ArtifactVersionError",
+        "segmenta.dashboard.security.UsersFileError",
+    }
+)
+
+
+def is_user_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is one of :data:`USER_ERRORS` (or a subclass of one)."""
+    return any(f"{cls.__module__}.{cls.__qualname__}" in USER_ERRORS for cls in type(exc).__mro__)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from segmenta.logs import configure
+
+    args = build_parser().parse_args(argv)
+    settings = _settings(args)
+    configure(settings.log_level)
+    try:
+        return COMMANDS[args.command](args, settings)
+    except Exception as exc:
+        if not is_user_error(exc):
+            raise
+        print(f"segmenta {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
