@@ -20,19 +20,13 @@ from dash import Input, Output, State, dcc, html
 
 from segmenta.dashboard import ids, state
 from segmenta.dashboard.components import current_filters, page_header
+from segmenta.dashboard.figures.customers import history_figure, segment_why_figure
+from segmenta.dashboard.grid_columns import CUSTOMERS_GRID_COLUMNS
 from segmenta.dashboard.queries import customers as q
 from segmenta.dashboard.queries.grid import GridRequest
 from segmenta.dashboard.theme import (
-    ACCENT,
-    CURRENCY,
-    D3_MONEY,
-    D3_SHORT,
     NEUTRAL,
-    RISK_COLORS,
-    Figure,
     color_of,
-    empty_figure,
-    figure,
     fmt_float,
     fmt_int,
     fmt_money,
@@ -41,7 +35,6 @@ from segmenta.dashboard.theme import (
     segment_colors,
 )
 from segmenta.warehouse.analyst import to_csv
-from segmenta.warehouse.vocabulary import feature_label
 
 PATH = "/customers"
 NAME = "Customers"
@@ -52,106 +45,6 @@ ORDER = 1
 #: Bootstrap colour of each churn risk band's badge.
 RISK_BADGE = {"low": "success", "medium": "warning", "high": "danger"}
 
-_TEXT_FILTER = {
-    "filter": "agTextColumnFilter",
-    "filterParams": {
-        "filterOptions": [
-            "contains",
-            "notContains",
-            "equals",
-            "notEqual",
-            "startsWith",
-            "endsWith",
-        ],
-        "maxNumConditions": 2,
-        "debounceMs": 400,
-    },
-}
-_NUMBER_FILTER = {
-    "filter": "agNumberColumnFilter",
-    "filterParams": {
-        "filterOptions": [
-            "equals",
-            "notEqual",
-            "lessThan",
-            "lessThanOrEqual",
-            "greaterThan",
-            "greaterThanOrEqual",
-            "inRange",
-            "blank",
-            "notBlank",
-        ],
-        "maxNumConditions": 2,
-        "debounceMs": 400,
-    },
-    "type": "rightAligned",
-}
-_DATE_FILTER = {
-    "filter": "agDateColumnFilter",
-    "filterParams": {
-        "filterOptions": ["equals", "lessThan", "greaterThan", "inRange", "blank", "notBlank"],
-        "maxNumConditions": 1,
-    },
-}
-
-
-def _fmt(expr: str) -> dict[str, str]:
-    return {"function": f"params.value == null ? '' : {expr}"}
-
-
-GRID_COLUMNS: list[dict[str, Any]] = [
-    {
-        "field": "display_name",
-        "headerName": "Name",
-        "minWidth": 180,
-        "pinned": "left",
-        **_TEXT_FILTER,
-    },
-    {"field": "customer_id", "headerName": "Customer ID", "minWidth": 140, **_TEXT_FILTER},
-    {"field": "country", "headerName": "Country", "minWidth": 150, **_TEXT_FILTER},
-    {
-        "field": "segment",
-        "headerName": "Segment",
-        "minWidth": 150,
-        "cellStyle": {
-            "function": "params.data ? ({borderLeft: '6px solid ' + params.data.segment_color}) : {}"
-        },
-        **_TEXT_FILTER,
-    },
-    {
-        "field": "churn_probability",
-        "headerName": "Churn",
-        "headerTooltip": "Churn probability: no purchase in the model's horizon",
-        "valueFormatter": _fmt("d3.format('.0%')(params.value)"),
-        **_NUMBER_FILTER,
-    },
-    {"field": "risk_band", "headerName": "Risk", "minWidth": 100, **_TEXT_FILTER},
-    {
-        "field": "revenue",
-        "headerName": "Revenue",
-        "valueFormatter": _fmt(f"'{CURRENCY}' + d3.format(',.0f')(params.value)"),
-        **_NUMBER_FILTER,
-    },
-    {
-        "field": "invoices",
-        "headerName": "Invoices",
-        "valueFormatter": _fmt("d3.format(',.0f')(params.value)"),
-        **_NUMBER_FILTER,
-    },
-    {
-        "field": "recency_days",
-        "headerName": "Recency (days)",
-        "valueFormatter": _fmt("d3.format(',.0f')(params.value)"),
-        **_NUMBER_FILTER,
-    },
-    {
-        "field": "return_rate",
-        "headerName": "Return rate",
-        "valueFormatter": _fmt("d3.format('.1%')(params.value)"),
-        **_NUMBER_FILTER,
-    },
-    {"field": "last_purchase_at", "headerName": "Last purchase", "minWidth": 130, **_DATE_FILTER},
-]
 
 #: Clientside callback: make the infinite grid drop its cached blocks and ask again.
 _PURGE_JS = """
@@ -217,7 +110,7 @@ def layout(**_query: object) -> html.Div:
             dag.AgGrid(
                 id=ids.CUSTOMERS_GRID,
                 rowModelType="infinite",
-                columnDefs=GRID_COLUMNS,
+                columnDefs=CUSTOMERS_GRID_COLUMNS,
                 defaultColDef={
                     "sortable": True,
                     "resizable": True,
@@ -290,66 +183,6 @@ def _dl(items: list[tuple[str, Any]]) -> html.Dl:
             html.Dd(value, className="col-7 mb-1"),
         ]
     return html.Dl(children, className="row small mb-0")
-
-
-def history_figure(history: pl.DataFrame) -> Figure:
-    if history.is_empty():
-        return empty_figure("No invoices in the selected period")
-    months = history["month"].to_list()
-    revenue = {
-        "type": "bar",
-        "x": months,
-        "y": history["revenue"].to_list(),
-        "name": "Revenue",
-        "marker": {"color": ACCENT},
-        "customdata": history["invoices"].to_list(),
-        "hovertemplate": "%{x|%b %Y}<br>Revenue %{y:"
-        + D3_MONEY
-        + "}<br>%{customdata} invoices<extra></extra>",
-    }
-    returns = {
-        "type": "bar",
-        "x": months,
-        "y": [-v for v in history["returned_value"].to_list()],
-        "name": "Returns",
-        "marker": {"color": RISK_COLORS["high"]},
-        "hovertemplate": "%{x|%b %Y}<br>Returned %{y:" + D3_MONEY + "}<extra></extra>",
-    }
-    return figure(
-        [revenue, returns],
-        barmode="relative",
-        height=240,
-        margin={"l": 8, "r": 8, "t": 12, "b": 32},
-        yaxis={"tickprefix": CURRENCY, "tickformat": D3_SHORT},
-        xaxis={"tickformat": "%b %Y", "type": "date"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
-    )
-
-
-def segment_why_figure(profile: dict[str, float], color: str) -> Figure:
-    """The segment's mean standardised features, largest differences first."""
-    if not profile:
-        return empty_figure("No segment profile for this run")
-    items = sorted(profile.items(), key=lambda kv: abs(kv[1]), reverse=True)[:8][::-1]
-    values = [v for _, v in items]
-    trace = {
-        "type": "bar",
-        "orientation": "h",
-        "x": values,
-        "y": [feature_label(k) for k, _ in items],
-        "marker": {"color": [color if v >= 0 else NEUTRAL for v in values]},
-        "hovertemplate": "%{y}: %{x:+.2f} sd from the average customer<extra></extra>",
-    }
-    return figure(
-        [trace],
-        height=60 + 34 * len(items),
-        margin={"l": 8, "r": 8, "t": 8, "b": 40},
-        xaxis={
-            "title": {"text": "standard deviations from the average customer"},
-            "zeroline": True,
-        },
-        showlegend=False,
-    )
 
 
 def _small_table(frame: pl.DataFrame, columns: dict[str, tuple[str, Any]]) -> dbc.Table | html.P:
