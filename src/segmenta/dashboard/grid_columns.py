@@ -24,6 +24,7 @@ def customer_column(min_width: int = 160) -> Column:
 
 
 def country_column(min_width: int = 120) -> Column:
+    """The customer's home country."""
     return {"field": "country", "headerName": "Country", "minWidth": min_width}
 
 
@@ -49,6 +50,7 @@ def number_column(field: str, header: str, d3_format: str = ",", **extra: Any) -
 
 
 def money_column(field: str, header: str, decimals: int = 0, **extra: Any) -> Column:
+    """A right-aligned amount in the invoices' currency."""
     return {
         **number_column(field, header, **extra),
         "valueFormatter": {"function": f"'{CURRENCY}' + d3.format(',.{decimals}f')(params.value)"},

@@ -33,6 +33,7 @@ MODELS: dict[str, tuple[str, str, str]] = {
 def histogram_figure(
     hist: pl.DataFrame, colors: dict[str, str], segments: dict[str, int], bins: int
 ) -> Figure:
+    """Covered customers by churn probability bin, stacked by segment, with the risk bands marked."""
     if hist.is_empty():
         return empty_figure("No scored customer under the current filter")
     width = 1 / bins
@@ -132,6 +133,7 @@ def _risk_layout(**extra: Any) -> dict[str, Any]:
 
 
 def by_segment_figure(summary: pl.DataFrame, colors: dict[str, str]) -> Figure:
+    """Mean churn probability per segment (bars in the segment colours)."""
     if summary.is_empty():
         return empty_figure("No scored customer under the current filter")
     bar_colors = [color_of(colors, s) for s in summary["segment"].to_list()]
@@ -139,6 +141,7 @@ def by_segment_figure(summary: pl.DataFrame, colors: dict[str, str]) -> Figure:
 
 
 def by_country_figure(summary: pl.DataFrame) -> Figure:
+    """Mean churn probability per home country."""
     if summary.is_empty():
         return empty_figure("No scored customer under the current filter")
     bar_colors = [PRIMARY] * summary.height
@@ -162,6 +165,7 @@ def _diagonal(name: str) -> dict[str, Any]:
 
 
 def roc_figure(curves: pl.DataFrame, metrics: dict[str, Any]) -> Figure:
+    """ROC curves of the classifier and the two baselines, with their AUC in the legend."""
     roc = curves.filter(pl.col("curve") == "roc")
     if roc.is_empty():
         return empty_figure("No churn evaluation in this run")
@@ -194,6 +198,7 @@ def roc_figure(curves: pl.DataFrame, metrics: dict[str, Any]) -> Figure:
 
 
 def calibration_figure(curves: pl.DataFrame) -> Figure:
+    """Predicted churn probability against the observed churn rate, per model."""
     calibration = curves.filter(pl.col("curve") == "calibration")
     if calibration.is_empty():
         return empty_figure("No churn evaluation in this run")

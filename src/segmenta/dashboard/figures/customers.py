@@ -19,6 +19,7 @@ from segmenta.warehouse.vocabulary import feature_label
 
 
 def history_figure(history: pl.DataFrame) -> Figure:
+    """Revenue and returns (negative) by month of one customer."""
     if history.is_empty():
         return empty_figure("No invoices in the selected period")
     months = history["month"].to_list()

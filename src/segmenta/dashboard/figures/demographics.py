@@ -23,6 +23,7 @@ from segmenta.dashboard.theme import (
 def customers_by_figure(
     groups: pl.DataFrame, by: str, order: list[str], title_y: str, colors: dict[str, str]
 ) -> Figure:
+    """Customers per group of ``by`` (age group or gender), stacked by segment."""
     traces = []
     segments = groups.select("segment_id", "segment").unique().sort("segment_id")
     for segment_id, segment in segments.iter_rows():
@@ -48,6 +49,7 @@ def customers_by_figure(
 
 
 def revenue_by_figure(groups: pl.DataFrame, by: str, order: list[str]) -> Figure:
+    """Revenue per group of ``by`` (bars) and spend per customer (line, right axis)."""
     totals = groups.group_by(by).agg(pl.col("revenue").sum(), pl.col("customers").sum())
     lookup = {row[by]: row for row in totals.iter_rows(named=True)}
     revenue = [lookup.get(g, {}).get("revenue", 0) or 0 for g in order]
@@ -95,6 +97,7 @@ def revenue_by_figure(groups: pl.DataFrame, by: str, order: list[str]) -> Figure
 
 
 def segment_donut(groups: pl.DataFrame, colors: dict[str, str]) -> Figure:
+    """Covered customers per segment as a donut."""
     totals = (
         groups.group_by("segment_id", "segment").agg(pl.col("customers").sum()).sort("segment_id")
     )
@@ -116,6 +119,7 @@ def segment_donut(groups: pl.DataFrame, colors: dict[str, str]) -> Figure:
 
 
 def income_scatter(points: pl.DataFrame, colors: dict[str, str]) -> Figure:
+    """Annual income against spending score (revenue when no score), one trace per segment."""
     if points.is_empty():
         return empty_figure("No customer with an income in the current filter")
     has_score = points["spending_score"].is_not_null().any()

@@ -9,14 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from segmenta.dashboard.theme import (
-    CURRENCY,
-    D3_SHORT,
-    MAP_SCALE,
-    Figure,
-    empty_figure,
-    figure,
-)
+from segmenta.dashboard.theme import CURRENCY, D3_SHORT, MAP_SCALE, Figure, empty_figure, figure
 
 #: metric id -> (label, d3 format for hover, tick prefix)
 METRICS: dict[str, tuple[str, str, str]] = {
@@ -41,6 +34,7 @@ def _short(value: float, prefix: str) -> str:
 
 
 def choropleth(frame: pl.DataFrame, metric: str) -> Figure:
+    """The world map of ``metric`` by country (ISO-3 codes), with the country in customdata."""
     label, d3_format, prefix = METRICS[metric]
     mapped = frame.filter(pl.col("iso_alpha3").is_not_null() & pl.col(metric).is_not_null())
     if metric in LOG_METRICS:

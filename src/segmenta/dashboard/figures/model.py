@@ -9,13 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from segmenta.dashboard.theme import (
-    ACCENT,
-    Figure,
-    color_of,
-    empty_figure,
-    figure,
-)
+from segmenta.dashboard.theme import ACCENT, Figure, color_of, empty_figure, figure
 from segmenta.warehouse.vocabulary import feature_label
 
 #: Diverging colour scale for standardised values (below average blue, above average red).
@@ -81,14 +75,17 @@ def _sweep_figure(sweep: pl.DataFrame, column: str, title: str, fmt: str) -> Fig
 
 
 def elbow_figure(sweep: pl.DataFrame) -> Figure:
+    """Within-cluster SSE by k, the chosen k marked."""
     return _sweep_figure(sweep, "sse", "SSE", ",.0f")
 
 
 def silhouette_figure(sweep: pl.DataFrame) -> Figure:
+    """Silhouette by k, the chosen k marked."""
     return _sweep_figure(sweep, "silhouette", "Silhouette", ".3f")
 
 
 def scatter_figure(sample: pl.DataFrame, colors: dict[str, str], segments: list[str]) -> Figure:
+    """The sampled customers on the first two principal components, one trace per segment."""
     if sample.is_empty():
         return empty_figure("No customer under the current filter")
     traces = []
@@ -119,6 +116,7 @@ def scatter_figure(sample: pl.DataFrame, colors: dict[str, str], segments: list[
 
 
 def parse_profile(text: object) -> dict[str, float]:
+    """A segment's stored profile (JSON text) as {feature: standardised mean}; {} if unreadable."""
     try:
         parsed = json.loads(text) if isinstance(text, str) else {}
     except ValueError:
@@ -140,6 +138,7 @@ def wrap_label(text: str, width: int = 14) -> str:
 
 
 def heatmap_figure(profiles: pl.DataFrame) -> Figure:
+    """Each segment's standardised feature means as a diverging heatmap."""
     if profiles.is_empty():
         return empty_figure("No segments in this run")
     parsed = [parse_profile(p) for p in profiles["profile"].to_list()]

@@ -54,6 +54,7 @@ def _bar(
 
 
 def customers_bar(summary: pl.DataFrame, colors: dict[str, str]) -> Figure:
+    """Customers per segment, with their share."""
     text = [
         f"{fmt_int(n)} ({fmt_pct(s, 0)})"
         for n, s in summary.select("customers", "customer_share").iter_rows()
@@ -69,6 +70,7 @@ def customers_bar(summary: pl.DataFrame, colors: dict[str, str]) -> Figure:
 
 
 def revenue_bar(summary: pl.DataFrame, colors: dict[str, str]) -> Figure:
+    """Gross revenue per segment."""
     text = [fmt_money_short(v) for v in summary["revenue"].to_list()]
     return _bar(
         summary,
@@ -88,6 +90,7 @@ def _column_max(frame: pl.DataFrame, column: str) -> float:
 
 
 def bubble(summary: pl.DataFrame, colors: dict[str, str]) -> Figure:
+    """One bubble per segment: mean recency against revenue per customer, sized by customers."""
     max_customers = max(_column_max(summary, "customers"), 1.0)
     max_x = max(_column_max(summary, "recency_days"), 1.0)
     max_y = max(_column_max(summary, "revenue_per_customer"), 1.0)

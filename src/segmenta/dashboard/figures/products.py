@@ -44,6 +44,7 @@ LABEL_CHARS = 34
 
 
 def short_label(stock_code: str, description: str | None) -> str:
+    """A product's axis label: its description (or stock code), cut to :data:`LABEL_CHARS`."""
     text = (description or stock_code).strip()
     if len(text) > LABEL_CHARS:
         text = text[: LABEL_CHARS - 1].rstrip() + "\u2026"
@@ -104,6 +105,7 @@ _HOVER_HEAD = "<b>%{customdata[1]}</b><br>Stock code %{customdata[0]}<br>"
 
 
 def top_revenue_figure(top: pl.DataFrame, selected: str = "") -> Figure:
+    """The best sellers by gross revenue (``selected`` outlined)."""
     if top.is_empty():
         return empty_figure("No product sales under the current filter")
     return _hbar(
@@ -120,6 +122,7 @@ def top_revenue_figure(top: pl.DataFrame, selected: str = "") -> Figure:
 
 
 def top_quantity_figure(top: pl.DataFrame, selected: str = "") -> Figure:
+    """The best sellers by units bought (``selected`` outlined)."""
     if top.is_empty():
         return empty_figure("No product sales under the current filter")
     return _hbar(
@@ -138,6 +141,7 @@ def top_quantity_figure(top: pl.DataFrame, selected: str = "") -> Figure:
 def rate_figure(
     ranked: pl.DataFrame, rate: str, min_lines: int, selected: str = "", extra: str = ""
 ) -> Figure:
+    """The products with the highest return or cancellation rate (``rate``)."""
     if ranked.is_empty():
         return empty_figure(f"No product with {min_lines:,}+ purchase lines has any")
     label = "Return rate" if rate == "return_rate" else "Cancellation rate"
@@ -212,6 +216,7 @@ def trend_figure(monthly: pl.DataFrame, products: pl.DataFrame, selected: str = 
 
 
 def segments_figure(by_segment: pl.DataFrame, colors: dict[str, str]) -> Figure:
+    """The selected product's revenue per segment of its buyers."""
     if by_segment.is_empty():
         return empty_figure("No covered customer bought it")
     segments = by_segment["segment"].to_list()

@@ -8,14 +8,11 @@ from typing import Any
 
 import polars as pl
 
-from segmenta.dashboard.theme import (
-    Figure,
-    color_of,
-    figure,
-)
+from segmenta.dashboard.theme import Figure, color_of, figure
 
 
 def distances_figure(result: dict[str, Any], colors: dict[str, str]) -> Figure:
+    """The scored customer's distance to every segment centre, nearest first."""
     rows = sorted(result["distances"], key=lambda d: d["distance"])
     names = [d["segment"] for d in rows]
     trace = {
@@ -51,6 +48,7 @@ def distances_figure(result: dict[str, Any], colors: dict[str, str]) -> Figure:
 def projection_figure(
     sample: pl.DataFrame, result: dict[str, Any], colors: dict[str, str], segments: list[str]
 ) -> Figure:
+    """The covered customers' sample on the principal components, the scored customer a star."""
     traces: list[dict[str, Any]] = []
     for segment in segments:
         rows = sample.filter(pl.col("segment") == segment)

@@ -34,18 +34,11 @@ from segmenta.dashboard.figures.churn import (
     histogram_figure,
     roc_figure,
 )
-from segmenta.dashboard.grid_columns import (
-    CHURN_AT_RISK_COLUMNS,
-)
+from segmenta.dashboard.grid_columns import CHURN_AT_RISK_COLUMNS
 from segmenta.dashboard.panels.churn import at_risk_note, definition, kpi_cards, metrics_table
 from segmenta.dashboard.queries import churn as q
 from segmenta.dashboard.queries import common
-from segmenta.dashboard.theme import (
-    NEUTRAL,
-    Figure,
-    empty_figure,
-    segment_colors,
-)
+from segmenta.dashboard.theme import NEUTRAL, Figure, empty_figure, segment_colors
 from segmenta.warehouse.analyst import to_csv
 
 PATH = "/churn"

@@ -22,10 +22,7 @@ from segmenta.dashboard.figures.demographics import (
     segment_donut,
 )
 from segmenta.dashboard.queries import demographics as q
-from segmenta.dashboard.theme import (
-    empty_figure,
-    segment_colors,
-)
+from segmenta.dashboard.theme import empty_figure, segment_colors
 
 PATH = "/demographics"
 NAME = "Age / gender"

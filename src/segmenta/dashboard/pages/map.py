@@ -24,10 +24,7 @@ from segmenta.dashboard.figures.map import METRICS, choropleth
 from segmenta.dashboard.grid_columns import MAP_COUNTRY_COLUMNS
 from segmenta.dashboard.queries import common
 from segmenta.dashboard.queries import map as q
-from segmenta.dashboard.theme import (
-    Figure,
-    graph_config,
-)
+from segmenta.dashboard.theme import Figure, graph_config
 
 PATH = "/map"
 NAME = "Map"

@@ -39,16 +39,12 @@ from segmenta.dashboard.figures.model import (
     scatter_figure,
     silhouette_figure,
 )
+from segmenta.dashboard.filter_bar import segment_option
 from segmenta.dashboard.filters import Filters
 from segmenta.dashboard.grid_columns import model_segment_columns
 from segmenta.dashboard.queries import common
 from segmenta.dashboard.queries import model as q
-from segmenta.dashboard.theme import (
-    color_of,
-    fmt_float,
-    fmt_int,
-    segment_colors,
-)
+from segmenta.dashboard.theme import color_of, fmt_float, fmt_int, segment_colors
 from segmenta.warehouse.connection import WarehouseBusyError
 from segmenta.warehouse.renames import MAX_LABEL_LENGTH, SegmentLabelError, rename_segment
 from segmenta.warehouse.vocabulary import feature_label
@@ -137,9 +133,7 @@ def layout(**_query: object) -> html.Div:
     )
 
 
-# -- figures ---------------------------------------------------------------------------------------
-
-
+# -- the segments table and the run summary ---------------------------------------------------------
 def segment_rows(
     profiles: pl.DataFrame, coverage: pl.DataFrame, colors: dict[str, str]
 ) -> list[dict[str, Any]]:
@@ -220,17 +214,6 @@ def model_outputs(store: object) -> tuple[Any, ...]:
 
 
 # -- renames -------------------------------------------------------------------------------------------
-def _segment_option(name: str, color: str) -> dict[str, Any]:
-    """An option of the shell's segment slicer (the same shape as the shell builds)."""
-    return {
-        "label": html.Span(
-            [html.Span(className="segment-dot me-2", style={"backgroundColor": color}), name]
-        ),
-        "value": name,
-        "search": name,
-    }
-
-
 def rename_edit(event: object) -> tuple[int, int, str] | None:
     """(run_id, segment_id, new name) of a grid cellValueChanged event on the name, if valid."""
     if isinstance(event, list):
@@ -299,7 +282,7 @@ def rename_outputs(event: object, store: object, bump: object) -> tuple[Any, ...
     after = common.filter_options(reader)
     new_name = next((n for n, sid in after.segments.items() if sid == segment_id), label.strip())
     colors = segment_colors(after.segments)
-    slicer = [_segment_option(n, c) for n, c in colors.items()]
+    slicer = [segment_option(n, c) for n, c in colors.items()]
     url: object = no_update
     if old_name is not None and old_name in filters.segments:
         kept = tuple(new_name if s == old_name else s for s in filters.segments)

@@ -91,7 +91,7 @@ def layout(**_query: object) -> html.Div:
     )
 
 
-# -- figures -----------------------------------------------------------------------------------------
+# -- the KPI row, the table rows and the drill-through ----------------------------------------------
 def kpi_cards(kpis: dict[str, Any]) -> dbc.Row:
     top_note = kpis["top_segment"] or None
     cards = [

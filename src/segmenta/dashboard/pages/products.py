@@ -31,17 +31,9 @@ from segmenta.dashboard.figures.products import (
     top_revenue_figure,
     trend_figure,
 )
-from segmenta.dashboard.grid_columns import (
-    PRODUCT_BUYER_COLUMNS,
-)
+from segmenta.dashboard.grid_columns import PRODUCT_BUYER_COLUMNS
 from segmenta.dashboard.queries import products as q
-from segmenta.dashboard.theme import (
-    Figure,
-    empty_figure,
-    fmt_int,
-    fmt_money,
-    segment_colors,
-)
+from segmenta.dashboard.theme import Figure, empty_figure, fmt_int, fmt_money, segment_colors
 
 PATH = "/products"
 NAME = "Products"
@@ -144,9 +136,6 @@ def layout(**_query: object) -> html.Div:
             ),
         ]
     )
-
-
-# -- figures -----------------------------------------------------------------------------------
 
 
 # -- callback bodies ---------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from segmenta.dashboard.figures.score import distances_figure, projection_figure
 from segmenta.dashboard.queries import model as q
 from segmenta.dashboard.theme import (
     CURRENCY,
+    RISK_BADGE,
     color_of,
     empty_figure,
     fmt_pct,
@@ -39,8 +40,6 @@ PATH = "/score"
 NAME = "Score a customer"
 TITLE = "Score a customer · Segmenta"
 ORDER = 7
-
-RISK_BADGE = {"low": "success", "medium": "warning", "high": "danger"}
 
 
 def _model() -> scoring.ScoringModel | None:
