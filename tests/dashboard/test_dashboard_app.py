@@ -17,7 +17,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from segmenta.dashboard import app as dashboard_app
-from segmenta.dashboard import ids
+from segmenta.dashboard import filter_bar, ids
 from segmenta.dashboard.filters import Filters
 from segmenta.dashboard.pages import customers
 from segmenta.dashboard.pages import map as map_page
@@ -423,7 +423,7 @@ def test_missing_warehouse_is_a_clear_error(tmp_path: Path) -> None:
 def test_sync_filters_logic_without_a_server(reader: WarehouseReader) -> None:
     options = common.filter_options(reader)
     no_update = dash.no_update
-    out = dashboard_app.sync_filters(None, "?risk=low", dashboard_app.Slicers(), None, options)
+    out = filter_bar.sync_filters(None, "?risk=low", filter_bar.Slicers(), None, options)
     assert out == (
         no_update,
         options.date_min.isoformat(),
@@ -433,8 +433,8 @@ def test_sync_filters_logic_without_a_server(reader: WarehouseReader) -> None:
         ["low"],
         "?risk=low",
     )
-    slicers = dashboard_app.Slicers(None, None, [], [], ["low"])
-    out = dashboard_app.sync_filters(ids.FILTER_RISK, "?risk=low", slicers, "?risk=low", options)
+    slicers = filter_bar.Slicers(None, None, [], [], ["low"])
+    out = filter_bar.sync_filters(ids.FILTER_RISK, "?risk=low", slicers, "?risk=low", options)
     assert out == (no_update,) * 7  # nothing changed: nothing to redraw
 
 

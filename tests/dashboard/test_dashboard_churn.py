@@ -16,6 +16,7 @@ from segmenta.dashboard import app as dashboard_app
 from segmenta.dashboard import ids
 from segmenta.dashboard.filters import FilterOptions, Filters
 from segmenta.dashboard.pages import churn
+from segmenta.dashboard.panels import churn as churn_panels
 from segmenta.dashboard.queries import churn as churn_q
 from segmenta.dashboard.queries import common
 from segmenta.settings import Settings
@@ -221,8 +222,8 @@ def test_the_evaluation_is_the_runs_own(client: FlaskClient, reader: WarehouseRe
 )
 def test_the_verdict_is_honest(aucs: tuple[float, float, float], sentence: str) -> None:
     metrics = dict(zip(("churn_auc", "recency_auc", "bgnbd_auc"), aucs, strict=True))
-    assert sentence in churn.verdict(metrics)
-    assert churn.verdict({}) == ""
+    assert sentence in churn_panels.verdict(metrics)
+    assert churn_panels.verdict({}) == ""
 
 
 def test_a_run_without_churn_says_so(tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -18,8 +18,8 @@ from werkzeug.security import generate_password_hash
 
 from segmenta.dashboard import app as dashboard_app
 from segmenta.dashboard import ids
+from segmenta.dashboard.figures import model as model_figures
 from segmenta.dashboard.filters import FilterOptions, Filters
-from segmenta.dashboard.pages import model as model_page
 from segmenta.dashboard.queries import common
 from segmenta.dashboard.queries import model as model_q
 from segmenta.settings import Settings
@@ -119,9 +119,10 @@ def test_scatter_follows_the_slicers(client: FlaskClient, reader: WarehouseReade
 
 def test_wrap_label() -> None:
     assert (
-        model_page.wrap_label("Days since the last purchase") == "Days since the<br>last purchase"
+        model_figures.wrap_label("Days since the last purchase")
+        == "Days since the<br>last purchase"
     )
-    assert model_page.wrap_label("Revenue") == "Revenue"
+    assert model_figures.wrap_label("Revenue") == "Revenue"
 
 
 # -- renames ------------------------------------------------------------------------------------------

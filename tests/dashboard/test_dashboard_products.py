@@ -10,8 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from segmenta.dashboard import ids
+from segmenta.dashboard.figures import products as products_figures
 from segmenta.dashboard.filters import FilterOptions, Filters
-from segmenta.dashboard.pages import products
 from segmenta.dashboard.queries import cache
 from segmenta.dashboard.queries import products as products_q
 from segmenta.warehouse.connection import WarehouseReader
@@ -284,7 +284,7 @@ def test_short_labels_are_unique_and_bounded() -> None:
     frame = pl.DataFrame(
         {"stock_code": ["A", "B", "C"], "description": ["SAME NAME", "SAME NAME", "X" * 80]}
     )
-    labels = products._axis_labels(frame)
+    labels = products_figures._axis_labels(frame)
     assert len(set(labels)) == 3
     assert labels[1] == "SAME NAME (B)"
-    assert len(labels[2]) == products.LABEL_CHARS
+    assert len(labels[2]) == products_figures.LABEL_CHARS

@@ -39,6 +39,8 @@ PRIMARY = "#1F3A5F"
 ACCENT = "#0072B2"
 #: Risk band colours, low to high.
 RISK_COLORS = {"low": "#009E73", "medium": "#E69F00", "high": "#D55E00"}
+#: Bootstrap colour of each churn risk band's badge.
+RISK_BADGE = {"low": "success", "medium": "warning", "high": "danger"}
 #: Sequential scale for the map, light to dark (ColorBrewer Blues).
 _BLUES = ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594")
 MAP_SCALE: list[list[Any]] = [[i / (len(_BLUES) - 1), c] for i, c in enumerate(_BLUES)]

@@ -24,63 +24,27 @@ from segmenta.dashboard.components import (
     card_row,
     chart_card,
     current_filters,
-    kpi_card,
     page_header,
     section_card,
 )
-from segmenta.dashboard.grid_columns import (
-    country_column,
-    customer_column,
-    money_column,
-    number_column,
-    segment_column,
+from segmenta.dashboard.figures.churn import (
+    by_country_figure,
+    by_segment_figure,
+    calibration_figure,
+    histogram_figure,
+    roc_figure,
 )
+from segmenta.dashboard.grid_columns import CHURN_AT_RISK_COLUMNS
+from segmenta.dashboard.panels.churn import at_risk_note, definition, kpi_cards, metrics_table
 from segmenta.dashboard.queries import churn as q
 from segmenta.dashboard.queries import common
-from segmenta.dashboard.theme import (
-    ACCENT,
-    D3_MONEY,
-    NEUTRAL,
-    PRIMARY,
-    RISK_COLORS,
-    Figure,
-    color_of,
-    empty_figure,
-    figure,
-    fmt_int,
-    fmt_money,
-    fmt_money_short,
-    fmt_pct,
-    ordered_segments,
-    segment_colors,
-)
+from segmenta.dashboard.theme import NEUTRAL, Figure, empty_figure, segment_colors
 from segmenta.warehouse.analyst import to_csv
-from segmenta.warehouse.vocabulary import RISK_THRESHOLDS
 
 PATH = "/churn"
 NAME = "Churn"
 TITLE = "Churn · Segmenta"
 ORDER = 5
-
-#: The three models of the evaluation: churn_eval.model -> (label, metrics key prefix, colour).
-MODELS: dict[str, tuple[str, str, str]] = {
-    "classifier": ("Classifier (logistic regression)", "churn", ACCENT),
-    "recency": ("Baseline: recency alone", "recency", "#E69F00"),
-    "bgnbd": ("Baseline: BG/NBD", "bgnbd", "#009E73"),
-}
-AT_RISK_COLUMNS: list[dict[str, Any]] = [
-    customer_column(150),
-    country_column(130),
-    segment_column(130),
-    number_column("churn_probability", "Churn", ".0%"),
-    money_column("revenue", "Revenue"),
-    money_column(
-        "value_at_risk",
-        "Revenue at risk",
-        headerTooltip="Expected revenue at risk: revenue x churn probability",
-        sort="desc",
-    ),
-]
 
 
 def layout(**_query: object) -> html.Div:
@@ -106,7 +70,7 @@ def layout(**_query: object) -> html.Div:
                         html.Div(id=ids.CHURN_AT_RISK_NOTE, className="small mb-1"),
                         dag.AgGrid(
                             id=ids.CHURN_AT_RISK,
-                            columnDefs=AT_RISK_COLUMNS,
+                            columnDefs=CHURN_AT_RISK_COLUMNS,
                             rowData=[],
                             defaultColDef={
                                 "sortable": True,
@@ -157,151 +121,7 @@ def layout(**_query: object) -> html.Div:
     )
 
 
-# -- figures (filtered part) ----------------------------------------------------------------
-def kpi_cards(customers: pl.DataFrame, horizon: int | None) -> dbc.Row:
-    n = customers.height
-    high = int((customers["risk_band"] == "high").sum()) if n else 0
-    revenue = float(customers["revenue"].sum()) if n else 0.0
-    at_risk = float((customers["revenue"] * customers["churn_probability"]).sum()) if n else 0.0
-    horizon_note = f"no purchase in the next {horizon} days" if horizon else None
-    cards = [
-        kpi_card("Scored customers", fmt_int(n)),
-        kpi_card(
-            "Mean churn probability",
-            fmt_pct(customers["churn_probability"].mean() if n else None),
-            horizon_note,
-        ),
-        kpi_card("High risk", fmt_int(high), f"{fmt_pct(high / n if n else None)} of customers"),
-        kpi_card("Revenue", fmt_money_short(revenue), "over the filtered lines"),
-        kpi_card(
-            "Revenue at risk",
-            fmt_money_short(at_risk),
-            f"{fmt_pct(at_risk / revenue if revenue else None)}: revenue x churn probability",
-        ),
-    ]
-    return dbc.Row(
-        [dbc.Col(c, xs=6, md=4, xl=True, className="mb-2") for c in cards], className="g-2"
-    )
-
-
-def histogram_figure(
-    hist: pl.DataFrame, colors: dict[str, str], segments: dict[str, int], bins: int
-) -> Figure:
-    if hist.is_empty():
-        return empty_figure("No scored customer under the current filter")
-    width = 1 / bins
-    traces = []
-    for segment in ordered_segments(hist["segment"].to_list(), segments):
-        rows = hist.filter(pl.col("segment") == segment)
-        traces.append(
-            {
-                "type": "bar",
-                "name": segment,
-                "x": [b + width / 2 for b in rows["bin_start"].to_list()],
-                "y": rows["customers"].to_list(),
-                "width": width * 0.95,
-                "marker": {"color": color_of(colors, segment)},
-                "customdata": [[b, b + width] for b in rows["bin_start"].to_list()],
-                "hovertemplate": f"<b>{segment}</b><br>"
-                "churn %{customdata[0]:.0%}\u2013%{customdata[1]:.0%}: %{y:,} customers"
-                "<extra></extra>",
-            }
-        )
-    shapes = [
-        {
-            "type": "line",
-            "xref": "x",
-            "yref": "paper",
-            "x0": t,
-            "x1": t,
-            "y0": 0,
-            "y1": 1,
-            "line": {"color": "#6c757d", "dash": "dot", "width": 1},
-        }
-        for t in RISK_THRESHOLDS
-    ]
-    annotations = [
-        {
-            "x": x,
-            "y": 1.0,
-            "xref": "x",
-            "yref": "paper",
-            "text": f"{band} risk",
-            "showarrow": False,
-            "yanchor": "bottom",
-            "font": {"size": 11, "color": RISK_COLORS[band]},
-        }
-        for x, band in ((1 / 6, "low"), (0.5, "medium"), (5 / 6, "high"))
-    ]
-    return figure(
-        traces,
-        barmode="stack",
-        bargap=0,
-        margin={"l": 8, "r": 16, "t": 24, "b": 8},
-        xaxis={"title": {"text": "Churn probability"}, "tickformat": ".0%", "range": [0, 1]},
-        yaxis={"title": {"text": "Customers"}},
-        shapes=shapes,
-        annotations=annotations,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "traceorder": "normal"},
-    )
-
-
-def _risk_bars(
-    summary: pl.DataFrame, label: str, colors: list[str], hover_name: str
-) -> dict[str, Any]:
-    return {
-        "type": "bar",
-        "orientation": "h",
-        "y": summary[label].to_list(),
-        "x": summary["mean_probability"].to_list(),
-        "marker": {"color": colors},
-        "text": [
-            f"{fmt_pct(p, 0)} · {fmt_int(h)} high"
-            for p, h in summary.select("mean_probability", "high_risk").rows()
-        ],
-        "textposition": "auto",
-        "cliponaxis": False,
-        "customdata": summary.select(
-            "customers", "high_risk", "high_risk_share", "revenue", "revenue_at_risk"
-        ).rows(),
-        "hovertemplate": f"<b>%{{y}}</b> ({hover_name})<br>Mean churn probability %{{x:.1%}}"
-        "<br>%{customdata[0]:,} customers, %{customdata[1]:,} at high risk "
-        "(%{customdata[2]:.0%})<br>Revenue %{customdata[3]:" + D3_MONEY + "}, at risk "
-        "%{customdata[4]:" + D3_MONEY + "}<extra></extra>",
-    }
-
-
-def _risk_layout(**extra: Any) -> dict[str, Any]:
-    return {
-        "margin": {"l": 8, "r": 16, "t": 8, "b": 40},
-        "yaxis": {"autorange": "reversed", "automargin": True},
-        "xaxis": {
-            "title": {"text": "Mean churn probability"},
-            "tickformat": ".0%",
-            "rangemode": "tozero",
-        },
-        "showlegend": False,
-        **extra,
-    }
-
-
-def by_segment_figure(summary: pl.DataFrame, colors: dict[str, str]) -> Figure:
-    if summary.is_empty():
-        return empty_figure("No scored customer under the current filter")
-    bar_colors = [color_of(colors, s) for s in summary["segment"].to_list()]
-    return figure([_risk_bars(summary, "segment", bar_colors, "segment")], **_risk_layout())
-
-
-def by_country_figure(summary: pl.DataFrame) -> Figure:
-    if summary.is_empty():
-        return empty_figure("No scored customer under the current filter")
-    bar_colors = [PRIMARY] * summary.height
-    return figure(
-        [_risk_bars(summary, "country", bar_colors, "home country")],
-        **_risk_layout(),
-    )
-
-
+# -- the filtered part ---------------------------------------------------------------------------
 def at_risk_rows(at_risk: pl.DataFrame, colors: dict[str, str]) -> list[dict[str, Any]]:
     return at_risk.with_columns(
         pl.col("revenue").round(2),
@@ -340,17 +160,7 @@ def churn_outputs(store: object) -> tuple[Any, ...]:
     at_risk_all = q.churn_at_risk(customers, None)
     shown = at_risk_all.head(q.AT_RISK_SHOWN)
     total_at_risk = float(at_risk_all["value_at_risk"].sum()) if at_risk_all.height else 0.0
-    note = html.Span(
-        [
-            html.Strong(f"{fmt_int(at_risk_all.height)} customers at high risk"),
-            f" (churn probability {fmt_pct(RISK_THRESHOLDS[1], 0)} or more), "
-            f"{fmt_money(total_at_risk)} of revenue at risk; ",
-            f"the {fmt_int(shown.height)} with most revenue at risk are listed"
-            if at_risk_all.height > shown.height
-            else "all listed",
-            " (the export has them all).",
-        ]
-    )
+    note = at_risk_note(at_risk_all.height, shown.height, total_at_risk)
     return (
         kpi_cards(customers, _horizon(run)),
         histogram_figure(hist, colors, dict(options.segments), q.CHURN_BINS),
@@ -379,167 +189,6 @@ def export_csv(store: object) -> dict[str, Any]:
 
 
 # -- the evaluation ---------------------------------------------------------------------------------
-def _diagonal(name: str) -> dict[str, Any]:
-    """The dotted y = x reference line of the ROC and calibration charts."""
-    return {
-        "type": "scatter",
-        "mode": "lines",
-        "x": [0, 1],
-        "y": [0, 1],
-        "name": name,
-        "line": {"color": "#adb5bd", "dash": "dot", "width": 1},
-        "hoverinfo": "skip",
-    }
-
-
-def roc_figure(curves: pl.DataFrame, metrics: dict[str, Any]) -> Figure:
-    roc = curves.filter(pl.col("curve") == "roc")
-    if roc.is_empty():
-        return empty_figure("No churn evaluation in this run")
-    traces: list[dict[str, Any]] = [_diagonal("Chance (AUC 0.5)")]
-    for model, (label, prefix, color) in MODELS.items():
-        rows = roc.filter(pl.col("model") == model).sort("point")
-        if rows.is_empty():
-            continue
-        auc = metrics.get(f"{prefix}_auc")
-        name = f"{label} (AUC {auc:.3f})" if isinstance(auc, int | float) else label
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": rows["x"].to_list(),
-                "y": rows["y"].to_list(),
-                "name": name,
-                "line": {"color": color, "width": 3 if model == "classifier" else 2},
-                "hovertemplate": f"<b>{label}</b><br>false positive rate %{{x:.0%}}"
-                "<br>true positive rate %{y:.0%}<extra></extra>",
-            }
-        )
-    return figure(
-        traces,
-        margin={"l": 8, "r": 16, "t": 8, "b": 8},
-        xaxis={"title": {"text": "False positive rate"}, "tickformat": ".0%", "range": [0, 1]},
-        yaxis={"title": {"text": "True positive rate"}, "tickformat": ".0%", "range": [0, 1]},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
-    )
-
-
-def calibration_figure(curves: pl.DataFrame) -> Figure:
-    calibration = curves.filter(pl.col("curve") == "calibration")
-    if calibration.is_empty():
-        return empty_figure("No churn evaluation in this run")
-    traces: list[dict[str, Any]] = [_diagonal("Perfectly calibrated")]
-    for model, (label, _prefix, color) in MODELS.items():
-        rows = calibration.filter(pl.col("model") == model).sort("point")
-        if rows.is_empty():
-            continue
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "x": rows["x"].to_list(),
-                "y": rows["y"].to_list(),
-                "name": label,
-                "line": {"color": color, "width": 3 if model == "classifier" else 2},
-                "hovertemplate": f"<b>{label}</b><br>predicted %{{x:.0%}}, "
-                "observed %{y:.0%}<extra></extra>",
-            }
-        )
-    return figure(
-        traces,
-        margin={"l": 8, "r": 16, "t": 8, "b": 8},
-        xaxis={"title": {"text": "Predicted churn probability"}, "tickformat": ".0%"},
-        yaxis={"title": {"text": "Observed churn rate"}, "tickformat": ".0%"},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
-    )
-
-
-def metrics_table(metrics: dict[str, Any]) -> dbc.Table:
-    """ROC AUC, average precision and Brier score of the three models; best of each in bold."""
-    columns = (("auc", "ROC AUC", max), ("ap", "Avg precision", max), ("brier", "Brier", min))
-    best = {}
-    for key, _title, pick in columns:
-        found = [metrics.get(f"{prefix}_{key}") for _label, prefix, _color in MODELS.values()]
-        values = [v for v in found if isinstance(v, int | float)]
-        best[key] = pick(values) if values else None
-    header = html.Thead(html.Tr([html.Th("Model"), *[html.Th(t) for _k, t, _p in columns]]))
-    rows = []
-    for label, prefix, color in MODELS.values():
-        cells = [
-            html.Td(
-                [html.Span(className="segment-dot me-2", style={"backgroundColor": color}), label]
-            )
-        ]
-        for key, _title, _pick in columns:
-            value = metrics.get(f"{prefix}_{key}")
-            text = f"{value:.3f}" if isinstance(value, int | float) else "\u2013"
-            cells.append(html.Td(html.Strong(text) if value == best[key] else text))
-        rows.append(html.Tr(cells))
-    return dbc.Table(
-        [header, html.Tbody(rows)], size="sm", bordered=False, hover=True, className="small mb-2"
-    )
-
-
-def verdict(metrics: dict[str, Any]) -> str:
-    """One honest sentence: does the classifier beat the baselines on ROC AUC?"""
-    ours, recency, bgnbd = (metrics.get(k) for k in ("churn_auc", "recency_auc", "bgnbd_auc"))
-    if not (
-        isinstance(ours, int | float)
-        and isinstance(recency, int | float)
-        and isinstance(bgnbd, int | float)
-    ):
-        return ""
-    beaten = [name for name, v in (("recency alone", recency), ("BG/NBD", bgnbd)) if ours > v]
-    if len(beaten) == 2:
-        return (
-            f"The classifier ranks churners better than both baselines "
-            f"(AUC {ours:.3f} vs {recency:.3f} and {bgnbd:.3f})."
-        )
-    if beaten:
-        other = "BG/NBD" if beaten == ["recency alone"] else "recency alone"
-        return f"The classifier beats {beaten[0]} but not {other} on ROC AUC."
-    return "The classifier does not beat either baseline on ROC AUC on this run."
-
-
-def definition(run: dict[str, Any]) -> list[Any]:
-    parameters, metrics = run["parameters"], run["metrics"]
-    churn = parameters.get("churn") or {}
-    horizon = parameters.get("horizon_days")
-    n_train, n_test = metrics.get("churn_n_train"), metrics.get("churn_n_test")
-    share = churn.get("test_share")
-    return [
-        html.P(
-            [
-                html.Strong("Churn: "),
-                f"no purchase in the {horizon} days after a date. A customer's churn "
-                f"probability is that of no purchase in the {horizon} days after the run's "
-                f"as-of date ({run['as_of_date']}).",
-            ],
-            className="mb-1",
-        ),
-        html.P(
-            [
-                html.Strong("Evaluation: "),
-                f"features as of the cutoff {churn.get('cutoff_date', '?')} (as-of date minus "
-                f"{horizon} days), label {churn.get('label', '')}. Customers split once "
-                f"{churn.get('split', 'by customer')}: {fmt_int(n_train)} to train, "
-                f"{fmt_int(n_test)} held out"
-                + (f" ({fmt_pct(share, 0)})" if isinstance(share, int | float) else "")
-                + f"; {fmt_pct(metrics.get('churn_base_rate'), 0)} of them churned. "
-                "All three models are fitted on the train customers and scored on the "
-                "held-out ones.",
-            ],
-            className="mb-1",
-        ),
-        html.P(verdict(metrics), className="mb-1 fw-semibold"),
-        html.P(
-            f"Model run {run['run_id']} · {churn.get('classifier', '')} · risk bands: low "
-            f"below {fmt_pct(RISK_THRESHOLDS[0], 0)}, high from {fmt_pct(RISK_THRESHOLDS[1], 0)}.",
-            className="text-muted mb-0",
-        ),
-    ]
-
-
 def evaluation_outputs() -> tuple[Figure, Figure, Any, Any]:
     """ROC, calibration, the metrics table and the definition of the latest run."""
     reader = state.reader()

@@ -20,138 +20,18 @@ from dash import Input, Output, State, dcc, html
 
 from segmenta.dashboard import ids, state
 from segmenta.dashboard.components import current_filters, page_header
+from segmenta.dashboard.grid_columns import CUSTOMERS_GRID_COLUMNS
+from segmenta.dashboard.panels import customers as panels
 from segmenta.dashboard.queries import customers as q
 from segmenta.dashboard.queries.grid import GridRequest
-from segmenta.dashboard.theme import (
-    ACCENT,
-    CURRENCY,
-    D3_MONEY,
-    D3_SHORT,
-    NEUTRAL,
-    RISK_COLORS,
-    Figure,
-    color_of,
-    empty_figure,
-    figure,
-    fmt_float,
-    fmt_int,
-    fmt_money,
-    fmt_pct,
-    graph_config,
-    segment_colors,
-)
+from segmenta.dashboard.theme import NEUTRAL, color_of, segment_colors
 from segmenta.warehouse.analyst import to_csv
-from segmenta.warehouse.vocabulary import feature_label
 
 PATH = "/customers"
 NAME = "Customers"
 TITLE = "Customers · Segmenta"
 ORDER = 1
 
-
-#: Bootstrap colour of each churn risk band's badge.
-RISK_BADGE = {"low": "success", "medium": "warning", "high": "danger"}
-
-_TEXT_FILTER = {
-    "filter": "agTextColumnFilter",
-    "filterParams": {
-        "filterOptions": [
-            "contains",
-            "notContains",
-            "equals",
-            "notEqual",
-            "startsWith",
-            "endsWith",
-        ],
-        "maxNumConditions": 2,
-        "debounceMs": 400,
-    },
-}
-_NUMBER_FILTER = {
-    "filter": "agNumberColumnFilter",
-    "filterParams": {
-        "filterOptions": [
-            "equals",
-            "notEqual",
-            "lessThan",
-            "lessThanOrEqual",
-            "greaterThan",
-            "greaterThanOrEqual",
-            "inRange",
-            "blank",
-            "notBlank",
-        ],
-        "maxNumConditions": 2,
-        "debounceMs": 400,
-    },
-    "type": "rightAligned",
-}
-_DATE_FILTER = {
-    "filter": "agDateColumnFilter",
-    "filterParams": {
-        "filterOptions": ["equals", "lessThan", "greaterThan", "inRange", "blank", "notBlank"],
-        "maxNumConditions": 1,
-    },
-}
-
-
-def _fmt(expr: str) -> dict[str, str]:
-    return {"function": f"params.value == null ? '' : {expr}"}
-
-
-GRID_COLUMNS: list[dict[str, Any]] = [
-    {
-        "field": "display_name",
-        "headerName": "Name",
-        "minWidth": 180,
-        "pinned": "left",
-        **_TEXT_FILTER,
-    },
-    {"field": "customer_id", "headerName": "Customer ID", "minWidth": 140, **_TEXT_FILTER},
-    {"field": "country", "headerName": "Country", "minWidth": 150, **_TEXT_FILTER},
-    {
-        "field": "segment",
-        "headerName": "Segment",
-        "minWidth": 150,
-        "cellStyle": {
-            "function": "params.data ? ({borderLeft: '6px solid ' + params.data.segment_color}) : {}"
-        },
-        **_TEXT_FILTER,
-    },
-    {
-        "field": "churn_probability",
-        "headerName": "Churn",
-        "headerTooltip": "Churn probability: no purchase in the model's horizon",
-        "valueFormatter": _fmt("d3.format('.0%')(params.value)"),
-        **_NUMBER_FILTER,
-    },
-    {"field": "risk_band", "headerName": "Risk", "minWidth": 100, **_TEXT_FILTER},
-    {
-        "field": "revenue",
-        "headerName": "Revenue",
-        "valueFormatter": _fmt(f"'{CURRENCY}' + d3.format(',.0f')(params.value)"),
-        **_NUMBER_FILTER,
-    },
-    {
-        "field": "invoices",
-        "headerName": "Invoices",
-        "valueFormatter": _fmt("d3.format(',.0f')(params.value)"),
-        **_NUMBER_FILTER,
-    },
-    {
-        "field": "recency_days",
-        "headerName": "Recency (days)",
-        "valueFormatter": _fmt("d3.format(',.0f')(params.value)"),
-        **_NUMBER_FILTER,
-    },
-    {
-        "field": "return_rate",
-        "headerName": "Return rate",
-        "valueFormatter": _fmt("d3.format('.1%')(params.value)"),
-        **_NUMBER_FILTER,
-    },
-    {"field": "last_purchase_at", "headerName": "Last purchase", "minWidth": 130, **_DATE_FILTER},
-]
 
 #: Clientside callback: make the infinite grid drop its cached blocks and ask again.
 _PURGE_JS = """
@@ -217,7 +97,7 @@ def layout(**_query: object) -> html.Div:
             dag.AgGrid(
                 id=ids.CUSTOMERS_GRID,
                 rowModelType="infinite",
-                columnDefs=GRID_COLUMNS,
+                columnDefs=CUSTOMERS_GRID_COLUMNS,
                 defaultColDef={
                     "sortable": True,
                     "resizable": True,
@@ -282,89 +162,6 @@ def export_csv(store: object, request: object, search: object) -> dict[str, Any]
 
 
 # -- detail view -----------------------------------------------------------------------------------
-def _dl(items: list[tuple[str, Any]]) -> html.Dl:
-    children: list[Any] = []
-    for label, value in items:
-        children += [
-            html.Dt(label, className="col-5 text-muted fw-normal"),
-            html.Dd(value, className="col-7 mb-1"),
-        ]
-    return html.Dl(children, className="row small mb-0")
-
-
-def history_figure(history: pl.DataFrame) -> Figure:
-    if history.is_empty():
-        return empty_figure("No invoices in the selected period")
-    months = history["month"].to_list()
-    revenue = {
-        "type": "bar",
-        "x": months,
-        "y": history["revenue"].to_list(),
-        "name": "Revenue",
-        "marker": {"color": ACCENT},
-        "customdata": history["invoices"].to_list(),
-        "hovertemplate": "%{x|%b %Y}<br>Revenue %{y:"
-        + D3_MONEY
-        + "}<br>%{customdata} invoices<extra></extra>",
-    }
-    returns = {
-        "type": "bar",
-        "x": months,
-        "y": [-v for v in history["returned_value"].to_list()],
-        "name": "Returns",
-        "marker": {"color": RISK_COLORS["high"]},
-        "hovertemplate": "%{x|%b %Y}<br>Returned %{y:" + D3_MONEY + "}<extra></extra>",
-    }
-    return figure(
-        [revenue, returns],
-        barmode="relative",
-        height=240,
-        margin={"l": 8, "r": 8, "t": 12, "b": 32},
-        yaxis={"tickprefix": CURRENCY, "tickformat": D3_SHORT},
-        xaxis={"tickformat": "%b %Y", "type": "date"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
-    )
-
-
-def segment_why_figure(profile: dict[str, float], color: str) -> Figure:
-    """The segment's mean standardised features, largest differences first."""
-    if not profile:
-        return empty_figure("No segment profile for this run")
-    items = sorted(profile.items(), key=lambda kv: abs(kv[1]), reverse=True)[:8][::-1]
-    values = [v for _, v in items]
-    trace = {
-        "type": "bar",
-        "orientation": "h",
-        "x": values,
-        "y": [feature_label(k) for k, _ in items],
-        "marker": {"color": [color if v >= 0 else NEUTRAL for v in values]},
-        "hovertemplate": "%{y}: %{x:+.2f} sd from the average customer<extra></extra>",
-    }
-    return figure(
-        [trace],
-        height=60 + 34 * len(items),
-        margin={"l": 8, "r": 8, "t": 8, "b": 40},
-        xaxis={
-            "title": {"text": "standard deviations from the average customer"},
-            "zeroline": True,
-        },
-        showlegend=False,
-    )
-
-
-def _small_table(frame: pl.DataFrame, columns: dict[str, tuple[str, Any]]) -> dbc.Table | html.P:
-    if frame.is_empty():
-        return html.P("None in the selected period.", className="small text-muted")
-    header = html.Thead(html.Tr([html.Th(label) for label, _ in columns.values()]))
-    body = html.Tbody(
-        [
-            html.Tr([html.Td(fmt(row[c])) for c, (_, fmt) in columns.items()])
-            for row in frame.iter_rows(named=True)
-        ]
-    )
-    return dbc.Table([header, body], size="sm", striped=True, hover=True, className="small mb-0")
-
-
 def detail_view(store: object, customer_key: int) -> tuple[str, Any]:
     """Title and body of the detail view of one customer."""
     filters, options = current_filters(store)
@@ -373,125 +170,8 @@ def detail_view(store: object, customer_key: int) -> tuple[str, Any]:
         return "Customer", dbc.Alert(
             "This customer is not in the latest model run.", color="secondary"
         )
-    p = detail.profile
-    color = color_of(segment_colors(options.segments), p.get("segment"))
-    risk = p.get("risk_band") or "unknown"
-    demographics = [
-        ("Gender", p.get("gender") or "\u2013"),
-        ("Age", fmt_int(p.get("age"))),
-        (
-            "Income",
-            f"{fmt_money((p.get('annual_income_k') or 0) * 1000)} / yr"
-            if p.get("annual_income_k")
-            else "\u2013",
-        ),
-    ]
-    profile_card = dbc.Card(
-        dbc.CardBody(
-            [
-                html.H6("Profile", className="text-muted text-uppercase small"),
-                _dl(
-                    [
-                        ("Customer ID", p.get("customer_id") or "\u2013"),
-                        ("Country", p.get("country") or "\u2013"),
-                        *demographics,
-                        ("First purchase", str(p.get("first_purchase_at") or "\u2013")[:10]),
-                        ("Last purchase", str(p.get("last_purchase_at") or "\u2013")[:10]),
-                        ("Recency", f"{fmt_int(p.get('recency_days'))} days"),
-                        ("Frequency", f"{fmt_int(p.get('frequency'))} invoices"),
-                        ("Revenue (all time)", fmt_money(p.get("monetary"))),
-                        ("Return rate", fmt_pct(p.get("return_rate"))),
-                    ]
-                ),
-            ]
-        ),
-        className="h-100",
-    )
-    churn_card = dbc.Card(
-        dbc.CardBody(
-            [
-                html.H6("Churn risk", className="text-muted text-uppercase small"),
-                html.Div(fmt_pct(p.get("churn_probability")), className="display-6 fw-semibold"),
-                dbc.Badge(
-                    f"{risk} risk", color=RISK_BADGE.get(risk, "secondary"), className="mb-2"
-                ),
-                html.P(
-                    "Probability of no purchase in the model's horizon, as of the run date.",
-                    className="small text-muted mb-0",
-                ),
-            ]
-        ),
-        className="h-100",
-    )
-    segment_card = dbc.Card(
-        dbc.CardBody(
-            [
-                html.H6("Segment and why", className="text-muted text-uppercase small"),
-                html.Div(
-                    [
-                        html.Span(className="segment-dot me-2", style={"backgroundColor": color}),
-                        html.Strong(p.get("segment") or "\u2013"),
-                        html.Span(
-                            f" · {fmt_int(p.get('segment_customers'))} customers",
-                            className="text-muted small",
-                        ),
-                    ],
-                    className="mb-1",
-                ),
-                html.P(p.get("segment_description") or "", className="small mb-1"),
-                html.P(
-                    f"Distance to the segment centre: {fmt_float(p.get('segment_distance'), 2)} "
-                    "(standardised units). What sets the segment apart:",
-                    className="small text-muted mb-0",
-                ),
-                dcc.Graph(
-                    figure=segment_why_figure(detail.segment_profile, color), config=graph_config()
-                ),
-            ]
-        )
-    )
-    money = lambda v: fmt_money(v, 2)  # noqa: E731
-    body = html.Div(
-        [
-            dbc.Row(
-                [
-                    dbc.Col(profile_card, md=7, className="mb-3"),
-                    dbc.Col(churn_card, md=5, className="mb-3"),
-                ],
-                className="g-3",
-            ),
-            html.Div(segment_card, className="mb-3"),
-            html.H6(
-                "Invoice history (selected period)", className="text-muted text-uppercase small"
-            ),
-            dcc.Graph(
-                figure=history_figure(detail.history), config=graph_config(), className="mb-3"
-            ),
-            html.H6("Top products", className="text-muted text-uppercase small"),
-            _small_table(
-                detail.top_products,
-                {
-                    "stock_code": ("Code", str),
-                    "description": ("Product", lambda v: v or "\u2013"),
-                    "quantity": ("Units", fmt_int),
-                    "revenue": ("Revenue", money),
-                },
-            ),
-            html.H6("Returns", className="text-muted text-uppercase small mt-3"),
-            _small_table(
-                detail.returns,
-                {
-                    "date": ("Date", str),
-                    "invoice_no": ("Invoice", str),
-                    "description": ("Product", lambda v: v or "\u2013"),
-                    "quantity": ("Units", fmt_int),
-                    "value": ("Value", money),
-                },
-            ),
-        ],
-        className="customer-detail",
-    )
-    return str(p.get("display_name") or "Customer"), body
+    color = color_of(segment_colors(options.segments), detail.profile.get("segment"))
+    return panels.detail_view(detail, color)
 
 
 def clicked_customer_key(cell: object) -> int | None:

@@ -11,28 +11,20 @@ that plotly.py bundles), so the map draws with no internet access.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-import polars as pl
 from dash import Input, Output, State, ctx, dcc, html
 
 from segmenta.dashboard import ids, state
 from segmenta.dashboard.components import card_row, current_filters, page_header, section_card
+from segmenta.dashboard.figures.map import METRICS, choropleth
+from segmenta.dashboard.grid_columns import MAP_COUNTRY_COLUMNS
 from segmenta.dashboard.queries import common
 from segmenta.dashboard.queries import map as q
-from segmenta.dashboard.theme import (
-    CURRENCY,
-    D3_SHORT,
-    MAP_SCALE,
-    Figure,
-    empty_figure,
-    figure,
-    graph_config,
-)
+from segmenta.dashboard.theme import Figure, graph_config
 
 PATH = "/map"
 NAME = "Map"
@@ -43,57 +35,12 @@ ORDER = 2
 #: Folder (under the app's assets) with plotly's topojson files.
 TOPOJSON_ASSET_DIR = "topojson/"
 
-#: metric id -> (label, d3 format for hover, tick prefix)
-METRICS: dict[str, tuple[str, str, str]] = {
-    "customers": ("Customers", ",.0f", ""),
-    "revenue": ("Revenue", ",.0f", CURRENCY),
-    "invoices": ("Invoices", ",.0f", ""),
-    "revenue_per_customer": ("Revenue per customer", ",.0f", CURRENCY),
-    "churn_rate": ("Churn rate", ".1%", ""),
-}
 DEFAULT_METRIC = "revenue"
 
 
 def map_config() -> dcc.Graph.Config:
     """Graph config with topojsonURL pointing at the app's own copy of the outlines."""
     return graph_config(topojson_url=dash.get_asset_url(TOPOJSON_ASSET_DIR))
-
-
-def _money(field: str, d3_format: str = ",.0f") -> dict[str, Any]:
-    return {
-        "field": field,
-        "type": "rightAligned",
-        "valueFormatter": {
-            "function": f"params.value == null ? '\u2013' : '{CURRENCY}' + d3.format('{d3_format}')(params.value)"
-        },
-    }
-
-
-TABLE_COLUMNS: list[dict[str, Any]] = [
-    {"field": "country", "headerName": "Country", "minWidth": 150, "pinned": "left"},
-    {
-        "field": "customers",
-        "headerName": "Customers",
-        "type": "rightAligned",
-        "valueFormatter": {"function": "d3.format(',')(params.value)"},
-    },
-    {**_money("revenue", ".3~s"), "headerName": "Revenue"},
-    {
-        "field": "invoices",
-        "headerName": "Invoices",
-        "type": "rightAligned",
-        "valueFormatter": {"function": "d3.format(',')(params.value)"},
-    },
-    {**_money("revenue_per_customer"), "headerName": "Revenue / customer"},
-    {
-        "field": "churn_rate",
-        "headerName": "Churn rate",
-        "type": "rightAligned",
-        "valueFormatter": {
-            "function": "params.value == null ? '\u2013' : d3.format('.1%')(params.value)"
-        },
-    },
-]
 
 
 def layout(**_query: object) -> html.Div:
@@ -136,7 +83,7 @@ def layout(**_query: object) -> html.Div:
                     "Countries",
                     dag.AgGrid(
                         id=ids.MAP_TABLE,
-                        columnDefs=TABLE_COLUMNS,
+                        columnDefs=MAP_COUNTRY_COLUMNS,
                         rowData=[],
                         defaultColDef={
                             "sortable": True,
@@ -155,86 +102,6 @@ def layout(**_query: object) -> html.Div:
                 ),
             ),
         ]
-    )
-
-
-#: Metrics whose values span orders of magnitude (one country has most of the sales): their
-#: colour follows log10 of the value so that the other countries do not all look alike.
-LOG_METRICS = frozenset({"customers", "revenue", "invoices"})
-
-
-def _short(value: float, prefix: str) -> str:
-    for threshold, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        if value >= threshold:
-            return f"{prefix}{value / threshold:,.0f}{suffix}"
-    return f"{prefix}{value:,.0f}"
-
-
-def choropleth(frame: pl.DataFrame, metric: str) -> Figure:
-    label, d3_format, prefix = METRICS[metric]
-    mapped = frame.filter(pl.col("iso_alpha3").is_not_null() & pl.col(metric).is_not_null())
-    if metric in LOG_METRICS:
-        mapped = mapped.filter(pl.col(metric) > 0)
-    if mapped.is_empty():
-        return empty_figure("No countries to draw for the current filter")
-    values = [float(v) for v in mapped[metric].to_list()]
-    colorbar: dict[str, Any] = {"title": {"text": label}, "thickness": 12, "len": 0.75}
-    if metric in LOG_METRICS:
-        z = [math.log10(v) for v in values]
-        low, high = math.floor(min(z)), math.ceil(max(z))
-        ticks = list(range(low, max(high, low + 1) + 1))
-        colorbar.update(tickvals=ticks, ticktext=[_short(10.0**t, prefix) for t in ticks])
-        zmin, zmax = float(low), float(max(high, low + 1))
-    else:
-        z = values
-        colorbar.update(tickprefix=prefix, tickformat=".0%" if metric == "churn_rate" else D3_SHORT)
-        zmin, zmax = min(values), max(values)
-        if zmin == zmax:
-            zmin, zmax = zmin * 0.9, zmax * 1.1 + 1e-9
-    customdata = [
-        [country, customers, revenue, churn, value]
-        for (country, customers, revenue, churn), value in zip(
-            mapped.select("country", "customers", "revenue", "churn_rate").rows(),
-            values,
-            strict=True,
-        )
-    ]
-    trace = {
-        "type": "choropleth",
-        "locations": mapped["iso_alpha3"].to_list(),
-        "z": z,
-        "zmin": zmin,
-        "zmax": zmax,
-        "locationmode": "ISO-3",
-        "colorscale": MAP_SCALE,
-        "marker": {"line": {"color": "white", "width": 0.5}},
-        "colorbar": colorbar,
-        "customdata": customdata,
-        "hovertemplate": (
-            "<b>%{customdata[0]}</b><br>"
-            + f"{label}: {prefix}%{{customdata[4]:{d3_format}}}<br>"
-            + "Customers: %{customdata[1]:,}<br>"
-            + f"Revenue: {CURRENCY}%{{customdata[2]:,.0f}}<br>"
-            + "Churn rate: %{customdata[3]:.1%}<extra></extra>"
-        ),
-    }
-    return figure(
-        [trace],
-        margin={"l": 0, "r": 0, "t": 8, "b": 0},
-        geo={
-            "projection": {"type": "natural earth"},
-            "showframe": False,
-            "showcoastlines": True,
-            "coastlinecolor": "#ADB5BD",
-            "showcountries": True,
-            "countrycolor": "#DEE2E6",
-            "showland": True,
-            "landcolor": "#F1F3F5",
-            "showocean": True,
-            "oceancolor": "#FFFFFF",
-            "lataxis": {"range": [-58, 85]},
-        },
-        clickmode="event",
     )
 
 

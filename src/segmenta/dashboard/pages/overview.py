@@ -23,18 +23,14 @@ from segmenta.dashboard.components import (
     page_header,
     section_card,
 )
+from segmenta.dashboard.figures.overview import bubble, customers_bar, revenue_bar
 from segmenta.dashboard.filters import Filters
+from segmenta.dashboard.grid_columns import OVERVIEW_SEGMENT_COLUMNS
 from segmenta.dashboard.queries import common
 from segmenta.dashboard.queries import overview as q
 from segmenta.dashboard.theme import (
-    CURRENCY,
-    D3_MONEY,
-    D3_SHORT,
     NEUTRAL,
-    Figure,
-    color_of,
     empty_figure,
-    figure,
     fmt_int,
     fmt_money,
     fmt_money_short,
@@ -49,88 +45,6 @@ ORDER = 0
 
 
 CUSTOMERS_PATH = "/customers"
-
-_NUM = {"type": "rightAligned", "filter": False}
-SEGMENT_TABLE_COLUMNS: list[dict[str, Any]] = [
-    {
-        "field": "segment",
-        "headerName": "Segment",
-        "pinned": "left",
-        "minWidth": 170,
-        "cellStyle": {
-            "function": "({borderLeft: '6px solid ' + params.data.color, fontWeight: 600})"
-        },
-        "tooltipField": "description",
-    },
-    {
-        "field": "customers",
-        "headerName": "Customers",
-        **_NUM,
-        "valueFormatter": {"function": "d3.format(',')(params.value)"},
-    },
-    {
-        "field": "customer_share",
-        "headerName": "% customers",
-        **_NUM,
-        "valueFormatter": {"function": "d3.format('.1%')(params.value)"},
-    },
-    {
-        "field": "revenue_per_customer",
-        "headerName": "Revenue / customer",
-        **_NUM,
-        "valueFormatter": {"function": f"'{CURRENCY}' + d3.format(',.0f')(params.value)"},
-    },
-    {
-        "field": "recency_days",
-        "headerName": "Recency (days)",
-        **_NUM,
-        "valueFormatter": {
-            "function": "params.value == null ? '\u2013' : d3.format(',.0f')(params.value)"
-        },
-    },
-    {
-        "field": "frequency",
-        "headerName": "Frequency",
-        **_NUM,
-        "valueFormatter": {
-            "function": "params.value == null ? '\u2013' : d3.format(',.1f')(params.value)"
-        },
-    },
-    {
-        "field": "return_rate",
-        "headerName": "Return rate",
-        **_NUM,
-        "valueFormatter": {
-            "function": "params.value == null ? '\u2013' : d3.format('.1%')(params.value)"
-        },
-    },
-    {
-        "field": "invoices",
-        "headerName": "Invoices",
-        **_NUM,
-        "valueFormatter": {"function": "d3.format(',')(params.value)"},
-    },
-    {
-        "field": "items",
-        "headerName": "Items",
-        **_NUM,
-        "valueFormatter": {"function": "d3.format(',.0f')(params.value)"},
-    },
-    {
-        "field": "revenue",
-        "headerName": "Revenue",
-        **_NUM,
-        "valueFormatter": {"function": f"'{CURRENCY}' + d3.format(',.0f')(params.value)"},
-    },
-    {
-        "field": "revenue_share",
-        "headerName": "% revenue",
-        **_NUM,
-        "valueFormatter": {
-            "function": "params.value == null ? '\u2013' : d3.format('.1%')(params.value)"
-        },
-    },
-]
 
 
 def layout(**_query: object) -> html.Div:
@@ -152,7 +66,7 @@ def layout(**_query: object) -> html.Div:
                 "Segments",
                 dag.AgGrid(
                     id=ids.OVERVIEW_SEGMENT_TABLE,
-                    columnDefs=SEGMENT_TABLE_COLUMNS,
+                    columnDefs=OVERVIEW_SEGMENT_COLUMNS,
                     rowData=[],
                     defaultColDef={
                         "sortable": True,
@@ -177,7 +91,7 @@ def layout(**_query: object) -> html.Div:
     )
 
 
-# -- figures -----------------------------------------------------------------------------------------
+# -- the KPI row, the table rows and the drill-through ----------------------------------------------
 def kpi_cards(kpis: dict[str, Any]) -> dbc.Row:
     top_note = kpis["top_segment"] or None
     cards = [
@@ -189,119 +103,6 @@ def kpi_cards(kpis: dict[str, Any]) -> dbc.Row:
         kpi_card("Top segment share", fmt_pct(kpis["top_segment_share"]), top_note),
     ]
     return dbc.Row([dbc.Col(c, xs=6, md=4, xl=2, className="mb-2") for c in cards], className="g-2")
-
-
-def _bar(
-    summary: pl.DataFrame,
-    value: str,
-    text: list[str],
-    hover: str,
-    title_x: str,
-    colors: dict[str, str],
-    xaxis: dict[str, Any] | None = None,
-) -> Figure:
-    segments = summary["segment"].to_list()
-    trace = {
-        "type": "bar",
-        "orientation": "h",
-        "y": segments,
-        "x": summary[value].to_list(),
-        "marker": {"color": [color_of(colors, s) for s in segments]},
-        "text": text,
-        "textposition": "auto",
-        "customdata": segments,
-        "hovertemplate": hover,
-        "cliponaxis": False,
-    }
-    return figure(
-        [trace],
-        margin={"l": 8, "r": 16, "t": 8, "b": 40},
-        yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"title": {"text": title_x}, "rangemode": "tozero", **(xaxis or {})},
-        showlegend=False,
-        clickmode="event",
-    )
-
-
-def customers_bar(summary: pl.DataFrame, colors: dict[str, str]) -> Figure:
-    text = [
-        f"{fmt_int(n)} ({fmt_pct(s, 0)})"
-        for n, s in summary.select("customers", "customer_share").iter_rows()
-    ]
-    return _bar(
-        summary,
-        "customers",
-        text,
-        "<b>%{y}</b><br>%{x:,} customers<extra></extra>",
-        "Customers",
-        colors,
-    )
-
-
-def revenue_bar(summary: pl.DataFrame, colors: dict[str, str]) -> Figure:
-    text = [fmt_money_short(v) for v in summary["revenue"].to_list()]
-    return _bar(
-        summary,
-        "revenue",
-        text,
-        "<b>%{y}</b><br>Revenue %{x:" + D3_MONEY + "}<extra></extra>",
-        "Gross revenue",
-        colors,
-        xaxis={"tickprefix": CURRENCY, "tickformat": D3_SHORT},
-    )
-
-
-def _column_max(frame: pl.DataFrame, column: str) -> float:
-    """The largest value of a numeric column as a float (0.0 when empty or all null)."""
-    value = frame.select(pl.col(column).cast(pl.Float64).max()).item()
-    return float(value) if value is not None else 0.0
-
-
-def bubble(summary: pl.DataFrame, colors: dict[str, str]) -> Figure:
-    max_customers = max(_column_max(summary, "customers"), 1.0)
-    max_x = max(_column_max(summary, "recency_days"), 1.0)
-    max_y = max(_column_max(summary, "revenue_per_customer"), 1.0)
-    traces = [
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "x": [row["recency_days"]],
-            "y": [row["revenue_per_customer"]],
-            "name": row["segment"],
-            "marker": {
-                "size": [row["customers"]],
-                "sizemode": "area",
-                "sizeref": 2.0 * max_customers / (60.0**2),
-                "sizemin": 6,
-                "color": color_of(colors, row["segment"]),
-                "line": {"width": 1, "color": "white"},
-                "opacity": 0.85,
-            },
-            "customdata": [[row["segment"], row["customers"], row["revenue"]]],
-            "hovertemplate": (
-                "<b>%{customdata[0]}</b><br>Recency %{x:,.0f} days<br>"
-                "Revenue / customer %{y:" + D3_MONEY + "}<br>%{customdata[1]:,} customers<br>"
-                "Revenue %{customdata[2]:" + D3_MONEY + "}<extra></extra>"
-            ),
-        }
-        for row in summary.iter_rows(named=True)
-    ]
-    return figure(
-        traces,
-        margin={"l": 8, "r": 16, "t": 8, "b": 40},
-        xaxis={
-            "title": {"text": "Mean recency (days since last purchase)"},
-            "range": [0, max_x * 1.15],
-        },
-        yaxis={
-            "title": {"text": "Revenue per customer"},
-            "range": [0, max_y * 1.2],
-            "tickprefix": CURRENCY,
-            "tickformat": D3_SHORT,
-        },
-        showlegend=False,
-        clickmode="event",
-    )
 
 
 def table_rows(

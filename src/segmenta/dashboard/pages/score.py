@@ -18,18 +18,17 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-import polars as pl
 from dash import Input, Output, State, html
 
 from segmenta.dashboard import api, ids, state
 from segmenta.dashboard.components import chart_card, current_filters, page_header, section_card
+from segmenta.dashboard.figures.score import distances_figure, projection_figure
 from segmenta.dashboard.queries import model as q
 from segmenta.dashboard.theme import (
     CURRENCY,
-    Figure,
+    RISK_BADGE,
     color_of,
     empty_figure,
-    figure,
     fmt_pct,
     segment_colors,
 )
@@ -41,8 +40,6 @@ PATH = "/score"
 NAME = "Score a customer"
 TITLE = "Score a customer · Segmenta"
 ORDER = 7
-
-RISK_BADGE = {"low": "success", "medium": "warning", "high": "danger"}
 
 
 def _model() -> scoring.ScoringModel | None:
@@ -294,85 +291,6 @@ def result_card(result: dict[str, Any], colors: dict[str, str]) -> dbc.Card:
             ]
         ),
         className="shadow-sm score-result",
-    )
-
-
-def distances_figure(result: dict[str, Any], colors: dict[str, str]) -> Figure:
-    rows = sorted(result["distances"], key=lambda d: d["distance"])
-    names = [d["segment"] for d in rows]
-    trace = {
-        "type": "bar",
-        "orientation": "h",
-        "y": names,
-        "x": [d["distance"] for d in rows],
-        "marker": {
-            "color": [color_of(colors, n) for n in names],
-            "line": {
-                "color": [
-                    "#212529" if d["segment_id"] == result["segment_id"] else "white" for d in rows
-                ],
-                "width": 2,
-            },
-        },
-        "text": [f"{d['distance']:.2f}" for d in rows],
-        "textposition": "auto",
-        "hovertemplate": "<b>%{y}</b><br>distance %{x:.2f} (standardised units)<extra></extra>",
-    }
-    return figure(
-        [trace],
-        margin={"l": 8, "r": 16, "t": 8, "b": 40},
-        yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={
-            "title": {"text": "Distance to the centre (shorter = closer)"},
-            "rangemode": "tozero",
-        },
-        showlegend=False,
-    )
-
-
-def projection_figure(
-    sample: pl.DataFrame, result: dict[str, Any], colors: dict[str, str], segments: list[str]
-) -> Figure:
-    traces: list[dict[str, Any]] = []
-    for segment in segments:
-        rows = sample.filter(pl.col("segment") == segment)
-        if rows.is_empty():
-            continue
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": segment,
-                "x": rows["pc1"].to_list(),
-                "y": rows["pc2"].to_list(),
-                "marker": {"size": 4, "color": color_of(colors, segment), "opacity": 0.35},
-                "hovertemplate": f"{segment}<extra></extra>",
-            }
-        )
-    traces.append(
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "name": "This customer",
-            "x": [result["pc1"]],
-            "y": [result["pc2"]],
-            "marker": {
-                "size": 20,
-                "symbol": "star",
-                "color": color_of(colors, result["segment"]),
-                "line": {"color": "#212529", "width": 2},
-            },
-            "hovertemplate": "<b>This customer</b><br>"
-            + result["segment"]
-            + "<br>PC1 %{x:.2f}, PC2 %{y:.2f}<extra></extra>",
-        }
-    )
-    return figure(
-        traces,
-        margin={"l": 8, "r": 16, "t": 8, "b": 8},
-        xaxis={"title": {"text": "Principal component 1"}, "zeroline": False},
-        yaxis={"title": {"text": "Principal component 2"}, "zeroline": False},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "itemsizing": "constant"},
     )
 
 
