@@ -40,6 +40,7 @@ from segmenta.dashboard import data, ids
 from segmenta.dashboard.app import create_app
 from segmenta.dashboard.filters import Filters
 from segmenta.settings import Settings
+from segmenta.testing.callbacks import CallbackClient
 from segmenta.warehouse.connection import WarehouseReader, current_file
 
 
@@ -58,54 +59,22 @@ def build(warehouse: Path, invoices: Path, customers: Path | None) -> None:
 
 
 class Caller:
-    """Posts callbacks to the app like the Dash renderer does."""
+    """Posts callbacks to the app like the Dash renderer does (the shared callback client)."""
 
     def __init__(self, client: FlaskClient) -> None:
-        self.client = client
         assert client.get("/").status_code == 200
-        self.deps = {
-            self._first(d["output"]): d for d in client.get("/_dash-dependencies").get_json()
-        }
-
-    @staticmethod
-    def _targets(output: str) -> list[tuple[str, str]]:
-        parts = output.strip(".").split("...") if output.startswith("..") else [output]
-        return [tuple(p.split("@")[0].rsplit(".", 1)) for p in parts]  # type: ignore[misc]
-
-    def _first(self, output: str) -> str:
-        return ".".join(self._targets(output)[0])
+        self.callbacks = CallbackClient(client)
 
     def __call__(
         self, first_output: str, inputs: dict[str, Any], state: dict[str, Any] | None = None
-    ) -> Any:
-        dep = self.deps[first_output]
-        state = state or {}
-
-        def items(specs: list[dict[str, str]], values: dict[str, Any]) -> list[dict[str, Any]]:
-            return [
-                {
-                    "id": s["id"],
-                    "property": s["property"],
-                    "value": values.get(f"{s['id']}.{s['property']}"),
-                }
-                for s in specs
-            ]
-
-        outputs = [{"id": i, "property": p} for i, p in self._targets(dep["output"])]
-        changed = [next(iter(inputs))] if inputs else []
-        payload = {
-            "output": dep["output"],
-            "outputs": outputs if len(outputs) > 1 else outputs[0],
-            "inputs": items(dep["inputs"], inputs),
-            "state": items(dep["state"], state),
-            "changedPropIds": changed,
-        }
-        response = self.client.post("/_dash-update-component", json=payload)
-        if response.status_code not in (200, 204):
+    ) -> bytes:
+        triggered = next(iter(inputs)) if inputs else None
+        reply = self.callbacks.send(first_output, inputs, state, triggered)
+        if reply.status not in (200, 204):
             raise RuntimeError(
-                f"{first_output}: HTTP {response.status_code}: {response.get_data(as_text=True)[:500]}"
+                f"{first_output}: HTTP {reply.status}: {reply.body.decode('utf-8', 'replace')[:500]}"
             )
-        return response.get_data()
+        return reply.body
 
 
 def representative_filters(reader: WarehouseReader) -> dict[str, str]:
@@ -131,7 +100,7 @@ def representative_filters(reader: WarehouseReader) -> dict[str, str]:
 
 def score_form(caller: Caller, store: str, values: dict[str, Any]) -> bytes:
     """Drive the score page's callback, whose form fields are pattern-matching ids."""
-    dep = next(d for k, d in caller.deps.items() if k == f"{ids.SCORE_RESULT}.children")
+    dep = caller.callbacks.dependency(f"{ids.SCORE_RESULT}.children")
 
     def field(kind: str, name: str) -> dict[str, str]:
         return {"index": name, "type": kind}
@@ -167,10 +136,10 @@ def score_form(caller: Caller, store: str, values: dict[str, Any]) -> bytes:
         ],
         "changedPropIds": [f"{ids.SCORE_SUBMIT}.n_clicks"],
     }
-    response = caller.client.post("/_dash-update-component", json=payload)
-    if response.status_code != 200:
-        raise RuntimeError(f"score form: HTTP {response.status_code}")
-    return response.get_data()
+    reply = caller.callbacks.post(payload)
+    if reply.status != 200:
+        raise RuntimeError(f"score form: HTTP {reply.status}")
+    return reply.body
 
 
 def score_payloads(reader: WarehouseReader) -> list[dict[str, Any]]:

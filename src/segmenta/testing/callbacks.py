@@ -32,13 +32,19 @@ class CallbackError(AssertionError):
     """A callback answered with an HTTP error (its status and the start of its body)."""
 
 
+class Headers(Protocol):
+    """Response headers, looked up by name without regard to case (werkzeug's, requests')."""
+
+    def __getitem__(self, name: str, /) -> str: ...
+
+
 @dataclass(frozen=True)
 class Reply:
     """What the app answered to one callback post."""
 
     status: int
     body: bytes
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Headers = field(default_factory=dict[str, str])
 
     def json(self) -> Any:
         """The body, decoded."""
@@ -83,7 +89,7 @@ class FlaskTransport:
     def post_json(self, path: str, payload: Any) -> Reply:
         """``POST path`` with a JSON body; the raw reply."""
         response = self.client.post(path, json=payload)
-        return Reply(response.status_code, response.get_data(), dict(response.headers))
+        return Reply(response.status_code, response.get_data(), response.headers)
 
 
 class HttpTransport:
@@ -107,7 +113,7 @@ class HttpTransport:
     def post_json(self, path: str, payload: Any) -> Reply:
         """``POST path`` with a JSON body; the raw reply."""
         response = self.session.post(self.base_url + path, json=payload, timeout=self.timeout)
-        return Reply(response.status_code, response.content, dict(response.headers))
+        return Reply(response.status_code, response.content, response.headers)
 
 
 def transport_for(target: FlaskClient | str | Transport) -> Transport:
