@@ -349,15 +349,12 @@ def run(
 def page_load(warehouse: Path, runs: int = 3) -> list[float]:
     """Seconds from navigation start to the overview drawn (table rows and bubbles), cold
     headless Chromium, measured on the page's own clock (``performance.now()``)."""
-    import shutil
-    import tempfile
     import threading
 
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from werkzeug.serving import make_server
+
+    from segmenta.testing.chromium import offline_chromium
 
     app = create_app(Settings(warehouse=warehouse))
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
@@ -367,44 +364,20 @@ def page_load(warehouse: Path, runs: int = 3) -> list[float]:
     outside: list[float] = []
     try:
         for _ in range(runs):
-            with tempfile.TemporaryDirectory() as profile:  # a cold browser cache every time
-                options = Options()
-                options.binary_location = shutil.which("chromium") or "chromium"
-                for flag in (
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-dev-shm-usage",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    f"--user-data-dir={profile}",
-                    "--window-size=1366,900",
+            with offline_chromium() as driver:  # a fresh profile: a cold browser cache every time
+                t0 = time.perf_counter()
+                driver.get(url)
+                while not driver.find_elements(By.CSS_SELECTOR, "#overview-segment-table .ag-row"):
+                    time.sleep(0.02)
+                while not driver.find_elements(
+                    By.CSS_SELECTOR, "#overview-bubble .scatterlayer path"
                 ):
-                    options.add_argument(flag)
-                driver = webdriver.Chrome(
-                    service=Service(shutil.which("chromedriver") or "chromedriver"), options=options
-                )
-                try:
-                    t0 = time.perf_counter()
-                    driver.get(url)
-                    while not driver.find_elements(
-                        By.CSS_SELECTOR, "#overview-segment-table .ag-row"
-                    ):
-                        time.sleep(0.02)
-                    while not driver.find_elements(
-                        By.CSS_SELECTOR, "#overview-bubble .scatterlayer path"
-                    ):
-                        time.sleep(0.02)
-                    # time since the browser started navigating (the page's own clock), and
-                    # the same seen from here (adds WebDriver's overhead and polling)
-                    in_page = driver.execute_script("return performance.now()") / 1000
-                    timings.append(in_page)
-                    outside.append(time.perf_counter() - t0)
-                finally:
-                    driver.quit()
+                    time.sleep(0.02)
+                # time since the browser started navigating (the page's own clock), and
+                # the same seen from here (adds WebDriver's overhead and polling)
+                in_page = driver.execute_script("return performance.now()") / 1000
+                timings.append(in_page)
+                outside.append(time.perf_counter() - t0)
     finally:
         server.shutdown()
     print(f"  page load seen from WebDriver: {[round(t, 2) for t in outside]} s", file=sys.stderr)

@@ -10,7 +10,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
@@ -46,7 +46,7 @@ def tool(name: str) -> str | None:
     return str(beside) if beside.is_file() else shutil.which(name)
 
 
-def skip_or_fail(reason: str) -> None:
+def skip_or_fail(reason: str) -> NoReturn:
     """Skip with ``reason``, or fail under CI where the resource must be present."""
     if ON_CI:
         pytest.fail(f"CI=true but {reason}", pytrace=False)
@@ -77,13 +77,14 @@ def mall_customers(shared_data_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def chromium_paths() -> tuple[str, str]:
     """(chromium, chromedriver) executables; skips (fails on CI) if absent."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
+    from segmenta.testing.chromium import find_chromedriver, find_chromium
+
+    chromium, driver = find_chromium(), find_chromedriver()
     if not chromium or not driver:
         skip_or_fail(
             "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
         )
-    return chromium, driver  # type: ignore[return-value]
+    return chromium, driver
 
 
 # -- the dashboard tests' demo warehouse (built once per session, shared by every file) --------
