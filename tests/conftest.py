@@ -6,6 +6,7 @@ lacks them; under CI (CI=true) the same absence fails the test, because CI has b
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import sys
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, NoReturn
 import pytest
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import dash
 
     from segmenta.dashboard.filters import FilterOptions
@@ -27,6 +30,44 @@ ON_CI = os.environ.get("CI", "").lower() == "true"
 
 #: test folders whose every test carries a marker, so that ``-m`` can leave the folder out
 FOLDER_MARKERS = {"browser": "browser", "system": "slow"}
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Leave a marked folder out of collection (not even imported) when ``-m`` deselects it.
+
+    ``-m "not slow and not browser"`` then saves importing Selenium and the system tests. Only
+    when the expression is false for every combination of the other markers it names; any
+    doubt (a marker with arguments, an expression pytest cannot compile) collects as usual.
+    """
+    marker = FOLDER_MARKERS.get(collection_path.name)
+    expression = config.option.markexpr
+    if marker is None or collection_path.parent != REPO_ROOT / "tests" or not expression:
+        return None
+    try:
+        from _pytest.mark.expression import Expression
+
+        compiled = Expression.compile(expression)
+        others = sorted(compiled.idents() - {marker})
+        if len(others) > 8:
+            return None
+        for values in itertools.product((False, True), repeat=len(others)):
+            present = {marker, *(name for name, on in zip(others, values, strict=True) if on)}
+            if compiled.evaluate(_marked_with(present)):
+                return None
+    except Exception:  # a private API of pytest: if it changes, collect as usual
+        return None
+    return True
+
+
+def _marked_with(present: set[str]) -> Callable[..., bool]:
+    """A ``-m`` matcher for a test carrying exactly the markers ``present``."""
+
+    def matches(name: str, /, **kwargs: object) -> bool:
+        if kwargs:
+            raise ValueError("a marker with arguments: not decided here")
+        return name in present
+
+    return matches
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
