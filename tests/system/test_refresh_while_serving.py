@@ -107,28 +107,11 @@ def test_refresh_while_clients_browse(tmp_path: Path) -> None:
         for t in threads:
             t.start()
         for i in range(1, 4):  # three refreshes: a new month of invoices, then a model run
+            # from this process, which is not any of gunicorn's: a writer beside the readers
             more = write_demo_data(tmp_path / f"d{i}", n_customers=150, seed=10 + i)
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "segmenta",
-                    "ingest",
-                    str(more.invoices),
-                    "--warehouse",
-                    str(wh),
-                ],
-                check=True,
-                capture_output=True,
-                env=env,
-            )
+            ingest(wh, [more.invoices])
             expected.update([expected_coverage(wh)])
-            subprocess.run(
-                [sys.executable, "-m", "segmenta", "model", "--warehouse", str(wh)],
-                check=True,
-                capture_output=True,
-                env=env,
-            )
+            run_model(wh)
             expected.update([expected_coverage(wh)])
             time.sleep(0.5)
         stop.set()
