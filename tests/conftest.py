@@ -129,11 +129,18 @@ def chromium_paths() -> tuple[str, str]:
 
 
 # -- the dashboard tests' demo warehouse (built once per session, shared by every file) --------
+def run_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This run's temporary root: shared by pytest-xdist's workers, each has its own below it."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo warehouse, built once per run (under xdist: by one worker, the others wait)."""
     from tests.helpers import demo_warehouse_at
 
-    return demo_warehouse_at(tmp_path_factory.getbasetemp() / "dashboard")
+    return demo_warehouse_at(run_tmp(tmp_path_factory) / "dashboard")
 
 
 @pytest.fixture(scope="module")
