@@ -42,6 +42,7 @@ from segmenta.dashboard.filters import Filters
 from segmenta.dashboard.queries import cache, common
 from segmenta.dashboard.queries import products as products_q
 from segmenta.settings import Settings
+from segmenta.testing.callbacks import CallbackClient
 from segmenta.warehouse.connection import WarehouseReader, current_file
 
 
@@ -60,54 +61,22 @@ def build(warehouse: Path, invoices: Path, customers: Path | None) -> None:
 
 
 class Caller:
-    """Posts callbacks to the app like the Dash renderer does."""
+    """Posts callbacks to the app like the Dash renderer does (the shared callback client)."""
 
     def __init__(self, client: FlaskClient) -> None:
-        self.client = client
         assert client.get("/").status_code == 200
-        self.deps = {
-            self._first(d["output"]): d for d in client.get("/_dash-dependencies").get_json()
-        }
-
-    @staticmethod
-    def _targets(output: str) -> list[tuple[str, str]]:
-        parts = output.strip(".").split("...") if output.startswith("..") else [output]
-        return [tuple(p.split("@")[0].rsplit(".", 1)) for p in parts]  # type: ignore[misc]
-
-    def _first(self, output: str) -> str:
-        return ".".join(self._targets(output)[0])
+        self.callbacks = CallbackClient(client)
 
     def __call__(
         self, first_output: str, inputs: dict[str, Any], state: dict[str, Any] | None = None
-    ) -> Any:
-        dep = self.deps[first_output]
-        state = state or {}
-
-        def items(specs: list[dict[str, str]], values: dict[str, Any]) -> list[dict[str, Any]]:
-            return [
-                {
-                    "id": s["id"],
-                    "property": s["property"],
-                    "value": values.get(f"{s['id']}.{s['property']}"),
-                }
-                for s in specs
-            ]
-
-        outputs = [{"id": i, "property": p} for i, p in self._targets(dep["output"])]
-        changed = [next(iter(inputs))] if inputs else []
-        payload = {
-            "output": dep["output"],
-            "outputs": outputs if len(outputs) > 1 else outputs[0],
-            "inputs": items(dep["inputs"], inputs),
-            "state": items(dep["state"], state),
-            "changedPropIds": changed,
-        }
-        response = self.client.post("/_dash-update-component", json=payload)
-        if response.status_code not in (200, 204):
+    ) -> bytes:
+        triggered = next(iter(inputs)) if inputs else None
+        reply = self.callbacks.send(first_output, inputs, state, triggered)
+        if reply.status not in (200, 204):
             raise RuntimeError(
-                f"{first_output}: HTTP {response.status_code}: {response.get_data(as_text=True)[:500]}"
+                f"{first_output}: HTTP {reply.status}: {reply.body.decode('utf-8', 'replace')[:500]}"
             )
-        return response.get_data()
+        return reply.body
 
 
 def representative_filters(reader: WarehouseReader) -> dict[str, str]:
@@ -133,7 +102,7 @@ def representative_filters(reader: WarehouseReader) -> dict[str, str]:
 
 def score_form(caller: Caller, store: str, values: dict[str, Any]) -> bytes:
     """Drive the score page's callback, whose form fields are pattern-matching ids."""
-    dep = next(d for k, d in caller.deps.items() if k == f"{ids.SCORE_RESULT}.children")
+    dep = caller.callbacks.dependency(f"{ids.SCORE_RESULT}.children")
 
     def field(kind: str, name: str) -> dict[str, str]:
         return {"index": name, "type": kind}
@@ -169,10 +138,10 @@ def score_form(caller: Caller, store: str, values: dict[str, Any]) -> bytes:
         ],
         "changedPropIds": [f"{ids.SCORE_SUBMIT}.n_clicks"],
     }
-    response = caller.client.post("/_dash-update-component", json=payload)
-    if response.status_code != 200:
-        raise RuntimeError(f"score form: HTTP {response.status_code}")
-    return response.get_data()
+    reply = caller.callbacks.post(payload)
+    if reply.status != 200:
+        raise RuntimeError(f"score form: HTTP {reply.status}")
+    return reply.body
 
 
 def score_payloads(reader: WarehouseReader) -> list[dict[str, Any]]:
@@ -382,15 +351,12 @@ def run(
 def page_load(warehouse: Path, runs: int = 3) -> list[float]:
     """Seconds from navigation start to the overview drawn (table rows and bubbles), cold
     headless Chromium, measured on the page's own clock (``performance.now()``)."""
-    import shutil
-    import tempfile
     import threading
 
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from werkzeug.serving import make_server
+
+    from segmenta.testing.chromium import offline_chromium
 
     app = create_app(Settings(warehouse=warehouse))
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
@@ -400,44 +366,20 @@ def page_load(warehouse: Path, runs: int = 3) -> list[float]:
     outside: list[float] = []
     try:
         for _ in range(runs):
-            with tempfile.TemporaryDirectory() as profile:  # a cold browser cache every time
-                options = Options()
-                options.binary_location = shutil.which("chromium") or "chromium"
-                for flag in (
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-dev-shm-usage",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    f"--user-data-dir={profile}",
-                    "--window-size=1366,900",
+            with offline_chromium() as driver:  # a fresh profile: a cold browser cache every time
+                t0 = time.perf_counter()
+                driver.get(url)
+                while not driver.find_elements(By.CSS_SELECTOR, "#overview-segment-table .ag-row"):
+                    time.sleep(0.02)
+                while not driver.find_elements(
+                    By.CSS_SELECTOR, "#overview-bubble .scatterlayer path"
                 ):
-                    options.add_argument(flag)
-                driver = webdriver.Chrome(
-                    service=Service(shutil.which("chromedriver") or "chromedriver"), options=options
-                )
-                try:
-                    t0 = time.perf_counter()
-                    driver.get(url)
-                    while not driver.find_elements(
-                        By.CSS_SELECTOR, "#overview-segment-table .ag-row"
-                    ):
-                        time.sleep(0.02)
-                    while not driver.find_elements(
-                        By.CSS_SELECTOR, "#overview-bubble .scatterlayer path"
-                    ):
-                        time.sleep(0.02)
-                    # time since the browser started navigating (the page's own clock), and
-                    # the same seen from here (adds WebDriver's overhead and polling)
-                    in_page = driver.execute_script("return performance.now()") / 1000
-                    timings.append(in_page)
-                    outside.append(time.perf_counter() - t0)
-                finally:
-                    driver.quit()
+                    time.sleep(0.02)
+                # time since the browser started navigating (the page's own clock), and
+                # the same seen from here (adds WebDriver's overhead and polling)
+                in_page = driver.execute_script("return performance.now()") / 1000
+                timings.append(in_page)
+                outside.append(time.perf_counter() - t0)
     finally:
         server.shutdown()
     print(f"  page load seen from WebDriver: {[round(t, 2) for t in outside]} s", file=sys.stderr)

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import requests
 
+from segmenta.testing.callbacks import CallbackClient, HttpTransport
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = (
     "/",
@@ -56,24 +58,13 @@ def free_port() -> int:
 
 def store_callbacks(base: str) -> list[dict]:
     """Every callback whose inputs are only the filter store (what a page fires on load)."""
-    deps = requests.get(f"{base}/_dash-dependencies", timeout=30).json()
-    out = []
-    for dep in deps:
-        inputs = dep["inputs"]
-        if len(inputs) == 1 and inputs[0]["id"] == "filter-store" and not dep.get("state"):
-            parts = dep["output"].strip(".").split("...")
-            outputs = [
-                {"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1].split("@")[0]}
-                for p in parts
-            ]
-            out.append(
-                {
-                    "name": parts[0],
-                    "output": dep["output"],
-                    "outputs": outputs if len(outputs) > 1 else outputs[0],
-                }
-            )
-    return out
+    return [
+        {"name": dep["output"].strip(".").split("...")[0], "dependency": dep}
+        for dep in CallbackClient(base).dependencies
+        if len(dep["inputs"]) == 1
+        and dep["inputs"][0]["id"] == "filter-store"
+        and not dep.get("state")
+    ]
 
 
 def user(
@@ -90,6 +81,7 @@ def browse(
 ) -> None:
     rng = random.Random(seed)
     session = requests.Session()
+    client = CallbackClient(HttpTransport(base, session, timeout=60), [])
     while time.monotonic() < deadline:
         page = rng.choice(PAGES)
         store = rng.choice(FILTERS)
@@ -99,18 +91,13 @@ def browse(
         if r.status_code != 200:
             errors.append(f"GET {page} {r.status_code}")
         for cb in rng.sample(callbacks, k=min(3, len(callbacks))):
-            payload = {
-                "output": cb["output"],
-                "outputs": cb["outputs"],
-                "inputs": [{"id": "filter-store", "property": "data", "value": store}],
-                "state": [],
-                "changedPropIds": ["filter-store.data"],
-            }
             t0 = time.perf_counter()
-            r = session.post(f"{base}/_dash-update-component", json=payload, timeout=60)
+            reply = client.send(
+                cb["dependency"], {"filter-store.data": store}, triggered="filter-store.data"
+            )
             timings["callback " + cb["name"]].append(time.perf_counter() - t0)
-            if r.status_code not in (200, 204):
-                errors.append(f"callback {cb['name']} {r.status_code}")
+            if reply.status not in (200, 204):
+                errors.append(f"callback {cb['name']} {reply.status}")
         time.sleep(rng.uniform(0.5, 2.0))  # a person reads the page
 
 

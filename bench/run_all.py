@@ -154,7 +154,7 @@ def against_peer(
     return out
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -166,87 +166,98 @@ def main() -> None:
         "--repeat", type=int, default=3, help="ingest and peer runs at 1x and 10x (best is kept)"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "report")
-    args = parser.parse_args()
-    args.work.mkdir(parents=True, exist_ok=True)
-    rows: list[dict] = []
-    dashboards: dict[str, str] = {}
-    peers: dict[str, dict[int, dict]] = {"UCI": {}, "generated": {}}
-    started = time.time()
-    for scale in args.scales:
-        src = scaled(args.shared, scale, args.work)
-        wh = args.work / f"x{scale}.duckdb"
-        rows += against_peer(args, "UCI", scale, src, wh, peers["UCI"])
-        gen_dir = args.work / f"gen_x{scale}"
-        customers = REAL_LINES * scale // LINES_PER_DEMO_CUSTOMER
-        if not (gen_dir / "invoices.parquet").exists():
-            segmenta(
-                f"generate {scale}x",
-                "generate",
-                "--customers",
-                str(customers),
-                "--out",
-                str(gen_dir),
-                "--format",
-                "parquet",
-            )
-        rows += against_peer(
-            args,
-            "generated",
-            scale,
-            gen_dir / "invoices.parquet",
-            args.work / f"gen_x{scale}.duckdb",
-            peers["generated"],
+    return parser.parse_args()
+
+
+def ingest_steps(
+    args: argparse.Namespace, scale: int, src: Path, wh: Path, peers: dict[str, dict[int, dict]]
+) -> list[dict]:
+    """Ingest of the scaled UCI file and of as many generated lines, each beside the peer."""
+    rows = against_peer(args, "UCI", scale, src, wh, peers["UCI"])
+    gen_dir = args.work / f"gen_x{scale}"
+    customers = REAL_LINES * scale // LINES_PER_DEMO_CUSTOMER
+    if not (gen_dir / "invoices.parquet").exists():
+        segmenta(
+            f"generate {scale}x",
+            "generate",
+            "--customers",
+            str(customers),
+            "--out",
+            str(gen_dir),
+            "--format",
+            "parquet",
         )
-        r = segmenta(f"model {scale}x", "model", "--warehouse", str(wh))
-        customers_n = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "segmenta",
-                "sql",
-                "SELECT count(*) FROM customer_360",
-                "--format",
-                "csv",
-                "--warehouse",
-                str(wh),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()[-1]
-        rows.append({**r, "scale": scale, "customers": int(customers_n)})
-        print(rows[-1], flush=True)
-        t0 = time.perf_counter()
-        out = subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "bench" / "bench_dashboard.py"),
-                "--warehouse",
-                str(wh),
-                "--repeat",
-                str(args.callback_repeat),
-                "--label",
-                f"{scale}x",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        dashboards[f"{scale}x"] = out.stdout.strip() or out.stderr.strip()[-2000:]
-        rss = re.search(
-            r"Peak RSS of the app process over these callbacks: ([\d,]+) MB", out.stdout
-        )
-        rows.append(
-            {
-                "step": f"dashboard {scale}x: every callback, 5 filter states",
-                "seconds": round(time.perf_counter() - t0, 1),
-                "peak_rss_mb": int(rss.group(1).replace(",", "")) if rss else None,
-                "scale": scale,
-                "customers": int(customers_n),
-                "note": "p50/p95 per callback below",
-            }
-        )
-        print(rows[-1], flush=True)
+    rows += against_peer(
+        args,
+        "generated",
+        scale,
+        gen_dir / "invoices.parquet",
+        args.work / f"gen_x{scale}.duckdb",
+        peers["generated"],
+    )
+    return rows
+
+
+def model_step(scale: int, wh: Path) -> dict:
+    """`segmenta model` on the ingested warehouse, with the number of customers modelled."""
+    r = segmenta(f"model {scale}x", "model", "--warehouse", str(wh))
+    customers_n = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "segmenta",
+            "sql",
+            "SELECT count(*) FROM customer_360",
+            "--format",
+            "csv",
+            "--warehouse",
+            str(wh),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-1]
+    row = {**r, "scale": scale, "customers": int(customers_n)}
+    print(row, flush=True)
+    return row
+
+
+def dashboard_step(
+    args: argparse.Namespace, scale: int, wh: Path, customers: int
+) -> tuple[dict, str]:
+    """Every callback's p50/p95 (bench/bench_dashboard.py): the step's row and its table."""
+    t0 = time.perf_counter()
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "bench_dashboard.py"),
+            "--warehouse",
+            str(wh),
+            "--repeat",
+            str(args.callback_repeat),
+            "--label",
+            f"{scale}x",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    table = out.stdout.strip() or out.stderr.strip()[-2000:]
+    rss = re.search(r"Peak RSS of the app process over these callbacks: ([\d,]+) MB", out.stdout)
+    row = {
+        "step": f"dashboard {scale}x: every callback, 5 filter states",
+        "seconds": round(time.perf_counter() - t0, 1),
+        "peak_rss_mb": int(rss.group(1).replace(",", "")) if rss else None,
+        "scale": scale,
+        "customers": customers,
+        "note": "p50/p95 per callback below",
+    }
+    print(row, flush=True)
+    return row, table
+
+
+def incremental_steps(args: argparse.Namespace) -> list[dict]:
+    """One new month into the largest warehouse, and the same month into an empty one."""
     largest = max(args.scales)
     wh = args.work / f"x{largest}.duckdb"
     month = new_month(args.shared, args.work)
@@ -258,7 +269,7 @@ def main() -> None:
         "--warehouse",
         str(wh),
     )
-    rows.append({**r, "scale": largest, "lines": month_lines})
+    rows = [{**r, "scale": largest, "lines": month_lines}]
     print(rows[-1], flush=True)
     fresh_month = fresh(args.work / "month_only.duckdb")
     r = segmenta(
@@ -269,30 +280,39 @@ def main() -> None:
         str(fresh_month),
     )
     rows.append({**r, "scale": 0, "lines": month_lines})
-    floor_md = ""
-    if 10 in args.scales:
-        out = subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "bench" / "floor.py"),
-                "--scale",
-                "10",
-                "--repeat",
-                str(args.repeat),
-                "--work",
-                str(args.work),
-                "--shared",
-                str(args.shared),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        floor_md = (
-            (ROOT / "bench" / "results" / "floor.md").read_text()
-            if out.returncode == 0
-            else out.stderr[-2000:]
-        )
+    return rows
+
+
+def floor_report(args: argparse.Namespace) -> str:
+    """At 10x, the physical floor of an ingest next to the peer (bench/floor.py), as Markdown."""
+    if 10 not in args.scales:
+        return ""
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "floor.py"),
+            "--scale",
+            "10",
+            "--repeat",
+            str(args.repeat),
+            "--work",
+            str(args.work),
+            "--shared",
+            str(args.shared),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode == 0:
+        return (ROOT / "bench" / "results" / "floor.md").read_text()
+    return out.stderr[-2000:]
+
+
+def write_report(
+    out: Path, started: float, rows: list[dict], dashboards: dict[str, str], floor_md: str
+) -> None:
+    """bench/results/report.{json,md} (``out`` without suffix), and the Markdown printed."""
     machine = f"{platform.machine()}, {subprocess.run(['nproc'], capture_output=True, text=True, check=False).stdout.strip()} cores, Python {platform.python_version()}"
     report = {
         "machine": machine,
@@ -300,8 +320,8 @@ def main() -> None:
         "steps": rows,
         "dashboard": dashboards,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.with_suffix(".json").write_text(json.dumps(report, indent=2))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(report, indent=2))
     md = [
         f"# Segmenta benchmark ({machine}; {report['minutes']} min)",
         "",
@@ -321,8 +341,26 @@ def main() -> None:
         md += ["", text]
     if floor_md:
         md += ["", floor_md]
-    args.out.with_suffix(".md").write_text("\n".join(md) + "\n")
+    out.with_suffix(".md").write_text("\n".join(md) + "\n")
     print("\n".join(md))
+
+
+def main() -> None:
+    args = parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows: list[dict] = []
+    dashboards: dict[str, str] = {}
+    peers: dict[str, dict[int, dict]] = {"UCI": {}, "generated": {}}
+    started = time.time()
+    for scale in args.scales:
+        src = scaled(args.shared, scale, args.work)
+        wh = args.work / f"x{scale}.duckdb"
+        rows += ingest_steps(args, scale, src, wh, peers)
+        rows.append(model_step(scale, wh))
+        row, dashboards[f"{scale}x"] = dashboard_step(args, scale, wh, rows[-1]["customers"])
+        rows.append(row)
+    rows += incremental_steps(args)
+    write_report(args.out, started, rows, dashboards, floor_report(args))
 
 
 if __name__ == "__main__":

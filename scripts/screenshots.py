@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import shutil
 import sys
 import tempfile
 import threading
@@ -25,6 +24,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from segmenta.testing.chromium import offline_chromium
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -41,20 +42,8 @@ PAGES = (
     ("sql", "/sql", "#sql-editor"),
 )
 
-CHROMIUM_FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-    "--force-device-scale-factor=1",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-)
+#: on top of segmenta.testing.chromium's offline set-up: pixels as CSS says, no scrollbars
+SCREENSHOT_FLAGS = ("--hide-scrollbars", "--force-device-scale-factor=1")
 
 
 def build_demo_warehouse(directory: Path, n_customers: int = 2000, seed: int = 42) -> Path:
@@ -87,24 +76,6 @@ def serve_in_thread(warehouse: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
-
-
-def chrome(width: int, height: int, user_data_dir: str):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = (
-        shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"
-    )
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={user_data_dir}")
-    options.add_argument(f"--window-size={width},{height}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(shutil.which("chromedriver") or "chromedriver")
-    return webdriver.Chrome(service=service, options=options)
 
 
 def wait_for(driver, selector: str, timeout: float = 30.0) -> None:
@@ -163,44 +134,42 @@ def take_screenshots(
 
     out_dir.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="segmenta-chromium-") as profile:
-        driver = chrome(width, height, profile)
-        try:
-            for name, path, ready in PAGES:
-                driver.get(base_url + path)
-                wait_for(driver, ready)
+    with offline_chromium(
+        window=(width, height), headless="--headless=new", extra=SCREENSHOT_FLAGS, logs=["browser"]
+    ) as driver:
+        for name, path, ready in PAGES:
+            driver.get(base_url + path)
+            wait_for(driver, ready)
+            settle(driver)
+            if name == "sql":  # run the example query the editor opens with
+                driver.find_element(By.CSS_SELECTOR, "#sql-run").click()
+                wait_for(driver, "#sql-result .ag-row")
                 settle(driver)
-                if name == "sql":  # run the example query the editor opens with
-                    driver.find_element(By.CSS_SELECTOR, "#sql-run").click()
-                    wait_for(driver, "#sql-result .ag-row")
-                    settle(driver)
-                save_full_page(driver, out_dir / f"{name}.png")
-                print(f"wrote {out_dir / f'{name}.png'}")
-                if name == "customers":  # and the detail view of the first customer
-                    driver.find_element(
-                        By.CSS_SELECTOR, "#customers-grid .ag-row[row-index='0'] .ag-cell"
-                    ).click()
-                    wait_for(driver, ".customer-detail .js-plotly-plot")
-                    settle(driver)
-                    time.sleep(0.6)  # the offcanvas slides in
-                    save_full_page(driver, out_dir / "customers-detail.png")
-                    print(f"wrote {out_dir / 'customers-detail.png'}")
-                if name == "products":  # and who buys the best seller
-                    from selenium.webdriver.common.action_chains import ActionChains
+            save_full_page(driver, out_dir / f"{name}.png")
+            print(f"wrote {out_dir / f'{name}.png'}")
+            if name == "customers":  # and the detail view of the first customer
+                driver.find_element(
+                    By.CSS_SELECTOR, "#customers-grid .ag-row[row-index='0'] .ag-cell"
+                ).click()
+                wait_for(driver, ".customer-detail .js-plotly-plot")
+                settle(driver)
+                time.sleep(0.6)  # the offcanvas slides in
+                save_full_page(driver, out_dir / "customers-detail.png")
+                print(f"wrote {out_dir / 'customers-detail.png'}")
+            if name == "products":  # and who buys the best seller
+                from selenium.webdriver.common.action_chains import ActionChains
 
-                    bar = driver.find_element(
-                        By.CSS_SELECTOR, "#products-top-revenue .barlayer .point path"
-                    )
-                    ActionChains(driver).move_to_element(bar).pause(0.3).click().perform()
-                    wait_for(driver, "#products-buyers .ag-row")
-                    settle(driver)
-                    save_full_page(driver, out_dir / "products-detail.png")
-                    print(f"wrote {out_dir / 'products-detail.png'}")
-                errors += [
-                    e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"
-                ]
-        finally:
-            driver.quit()
+                bar = driver.find_element(
+                    By.CSS_SELECTOR, "#products-top-revenue .barlayer .point path"
+                )
+                ActionChains(driver).move_to_element(bar).pause(0.3).click().perform()
+                wait_for(driver, "#products-buyers .ag-row")
+                settle(driver)
+                save_full_page(driver, out_dir / "products-detail.png")
+                print(f"wrote {out_dir / 'products-detail.png'}")
+            errors += [
+                e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"
+            ]
     return errors
 
 

@@ -6,15 +6,18 @@ lacks them; under CI (CI=true) the same absence fails the test, because CI has b
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import dash
 
     from segmenta.dashboard.filters import FilterOptions
@@ -27,6 +30,44 @@ ON_CI = os.environ.get("CI", "").lower() == "true"
 
 #: test folders whose every test carries a marker, so that ``-m`` can leave the folder out
 FOLDER_MARKERS = {"browser": "browser", "system": "slow"}
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Leave a marked folder out of collection (not even imported) when ``-m`` deselects it.
+
+    ``-m "not slow and not browser"`` then saves importing Selenium and the system tests. Only
+    when the expression is false for every combination of the other markers it names; any
+    doubt (a marker with arguments, an expression pytest cannot compile) collects as usual.
+    """
+    marker = FOLDER_MARKERS.get(collection_path.name)
+    expression = config.option.markexpr
+    if marker is None or collection_path.parent != REPO_ROOT / "tests" or not expression:
+        return None
+    try:
+        from _pytest.mark.expression import Expression
+
+        compiled = Expression.compile(expression)
+        others = sorted(compiled.idents() - {marker})
+        if len(others) > 8:
+            return None
+        for values in itertools.product((False, True), repeat=len(others)):
+            present = {marker, *(name for name, on in zip(others, values, strict=True) if on)}
+            if compiled.evaluate(_marked_with(present)):
+                return None
+    except Exception:  # a private API of pytest: if it changes, collect as usual
+        return None
+    return True
+
+
+def _marked_with(present: set[str]) -> Callable[..., bool]:
+    """A ``-m`` matcher for a test carrying exactly the markers ``present``."""
+
+    def matches(name: str, /, **kwargs: object) -> bool:
+        if kwargs:
+            raise ValueError("a marker with arguments: not decided here")
+        return name in present
+
+    return matches
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -46,7 +87,7 @@ def tool(name: str) -> str | None:
     return str(beside) if beside.is_file() else shutil.which(name)
 
 
-def skip_or_fail(reason: str) -> None:
+def skip_or_fail(reason: str) -> NoReturn:
     """Skip with ``reason``, or fail under CI where the resource must be present."""
     if ON_CI:
         pytest.fail(f"CI=true but {reason}", pytrace=False)
@@ -77,21 +118,29 @@ def mall_customers(shared_data_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def chromium_paths() -> tuple[str, str]:
     """(chromium, chromedriver) executables; skips (fails on CI) if absent."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
+    from segmenta.testing.chromium import find_chromedriver, find_chromium
+
+    chromium, driver = find_chromium(), find_chromedriver()
     if not chromium or not driver:
         skip_or_fail(
             "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
         )
-    return chromium, driver  # type: ignore[return-value]
+    return chromium, driver
 
 
 # -- the dashboard tests' demo warehouse (built once per session, shared by every file) --------
+def run_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This run's temporary root: shared by pytest-xdist's workers, each has its own below it."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo warehouse, built once per run (under xdist: by one worker, the others wait)."""
     from tests.helpers import demo_warehouse_at
 
-    return demo_warehouse_at(tmp_path_factory.getbasetemp() / "dashboard")
+    return demo_warehouse_at(run_tmp(tmp_path_factory) / "dashboard")
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """The products, churn, segmentation model, score and SQL pages in a real headless Chromium.
 
-Reuses the browser setup of ``test_dashboard_browser`` (the ``duo`` and ``page`` fixtures, the
-offline Chromium, the helpers); this module's ``demo_warehouse`` is a private copy of the demo
+Uses the browser set-up of ``tests/browser/conftest.py`` (the ``duo`` and ``page`` fixtures,
+the offline Chromium) and the helpers of ``tests/helpers/browser.py``; this module's ``demo_warehouse`` is a private copy of the demo
 warehouse, because one test renames a segment through the page (the one write path) and the
 other modules expect the generated names.
 """
@@ -26,23 +26,22 @@ from segmenta.dashboard.queries import model as model_q
 from segmenta.dashboard.queries import products as products_q
 from segmenta.models import scoring
 from segmenta.warehouse.connection import WarehouseReader, current_file
-from tests.browser.test_browser_pages import (  # noqa: F401  (duo and page are fixtures)
+from tests.helpers import demo_warehouse_at
+from tests.helpers.browser import (
     coverage_text,
-    duo,
     expected_coverage,
     figure_data,
+    grid_rows,
     open_page,
-    page,
     pick_dropdown_option,
     query_of,
     settle,
     severe_errors,
+    type_into,
     wait_until,
 )
-from tests.helpers import demo_warehouse_at
 
 pytestmark = [
-    pytest.mark.browser,
     # dash[testing] pins selenium <= 4.2, which calls urllib3 2's deprecated getheader()
     pytest.mark.filterwarnings("ignore:HTTPResponse.getheader:DeprecationWarning"),
 ]
@@ -66,26 +65,10 @@ PAGES = (
 )
 
 
-def type_into(browser: DashComposite, element: Any, text: str) -> None:
-    """Replace an input's text the way a user does (select all, type), so React sees it."""
-    element.click()
-    element.send_keys(Keys.CONTROL, "a")
-    element.send_keys(Keys.DELETE)
-    element.send_keys(text)
-
-
-def grid_rows(browser: DashComposite, grid_id: str) -> list[dict[str, Any]]:
-    return browser.driver.execute_script(
-        "const api = dash_ag_grid.getApi(arguments[0]); const rows = [];"
-        "api.forEachNode(n => rows.push(n.data)); return rows;",
-        grid_id,
-    )
-
-
 # -- every page -------------------------------------------------------------------------------
 @pytest.mark.parametrize(("path", "ready"), PAGES)
 def test_each_new_page_loads_without_console_errors(
-    page: DashComposite,  # noqa: F811
+    page: DashComposite,
     reader: WarehouseReader,
     path: str,
     ready: str,
@@ -135,7 +118,7 @@ MEASURES = {
 
 @pytest.mark.parametrize("path", list(MEASURES))
 def test_a_slicer_changes_the_page(
-    page: DashComposite,  # noqa: F811
+    page: DashComposite,
     reader: WarehouseReader,
     path: str,
 ) -> None:
@@ -158,7 +141,7 @@ def test_a_slicer_changes_the_page(
 
 # -- products ---------------------------------------------------------------------------------------
 def test_clicking_a_product_lists_who_buys_it(
-    page: DashComposite,  # noqa: F811
+    page: DashComposite,
     reader: WarehouseReader,
 ) -> None:
     open_page(page, "/products?country=United+Kingdom", dict(PAGES)["/products"])
@@ -186,7 +169,7 @@ def _field(browser: DashComposite, name: str) -> Any:
 
 
 def test_the_score_form_returns_a_segment(
-    page: DashComposite,  # noqa: F811
+    page: DashComposite,
     demo_warehouse: Path,
 ) -> None:
     open_page(page, "/score", dict(PAGES)["/score"])
@@ -236,7 +219,7 @@ def _run_sql(browser: DashComposite, text: str | None) -> str:
 
 
 def test_sql_page_runs_queries_and_refuses_writes_and_files(
-    page: DashComposite,  # noqa: F811
+    page: DashComposite,
     reader: WarehouseReader,
 ) -> None:
     open_page(page, "/sql", dict(PAGES)["/sql"])
@@ -266,7 +249,7 @@ def test_sql_page_runs_queries_and_refuses_writes_and_files(
 
 # -- the rename (last: it changes this module's warehouse) ------------------------------------------
 def test_a_rename_persists_and_shows_on_the_other_pages(
-    page: DashComposite,  # noqa: F811
+    page: DashComposite,
     reader: WarehouseReader,
     demo_warehouse: Path,
 ) -> None:

@@ -1,181 +1,44 @@
 """The dashboard in a real headless Chromium (dash[testing]'s runner and browser, Selenium).
 
-Chromium runs with every host other than 127.0.0.1 unresolvable (``--host-resolver-rules``)
-and with its network log on, so the map test can prove that the country outlines come from
-the app itself and that no request leaves the machine.
+Chromium (the ``duo`` and ``page`` fixtures of ``tests/browser/conftest.py``) runs with every
+host other than localhost unresolvable and with its network log on, so the map test can prove
+that the country outlines come from the app itself and that no request leaves the machine.
 """
 
 from __future__ import annotations
 
-import json
-import tempfile
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-from dash.testing.application_runners import ThreadedRunner
 from dash.testing.composite import DashComposite
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from segmenta.dashboard import ids
-from segmenta.dashboard.app import create_app
 from segmenta.dashboard.filters import Filters
 from segmenta.dashboard.queries import common
-from segmenta.settings import Settings
 from segmenta.warehouse.connection import WarehouseReader
+from tests.helpers.browser import (
+    coverage_text,
+    expected_coverage,
+    figure_data,
+    grid_rows,
+    open_page,
+    pick_dropdown_option,
+    query_of,
+    requested_urls,
+    settle,
+    severe_errors,
+    wait_until,
+)
 
 pytestmark = [
-    pytest.mark.browser,
     # dash[testing] pins selenium <= 4.2, which calls urllib3 2's deprecated getheader()
     pytest.mark.filterwarnings("ignore:HTTPResponse.getheader:DeprecationWarning"),
 ]
 
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1366,900",  # a laptop screen
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-)
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
-
-
-class OfflineChromium(DashComposite):
-    """dash[testing]'s browser, started with our own Chromium options unchanged.
-
-    (DashComposite would overwrite the logging preferences; we need the network log.)
-    """
-
-    def _get_chrome(self) -> webdriver.Chrome:
-        options, driver = self._options  # type: ignore[misc]
-        return webdriver.Chrome(service=Service(driver), options=options)
-
-
-@pytest.fixture(scope="module")
-def duo(chromium_paths: tuple[str, str], demo_warehouse: Path) -> Iterator[DashComposite]:
-    """The app served on localhost and one headless Chromium for the whole module."""
-    chromium, chromedriver = chromium_paths
-    with (
-        tempfile.TemporaryDirectory(prefix="segmenta-chromium-") as profile,
-        ThreadedRunner() as runner,
-    ):
-        options = Options()
-        options.binary_location = chromium
-        for flag in CHROMIUM_FLAGS:
-            options.add_argument(flag)
-        options.add_argument(f"--user-data-dir={profile}")
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-        with OfflineChromium(
-            server=runner,
-            browser="Chrome",
-            headless=True,
-            options=[options, chromedriver],
-            download_path=str(Path(profile) / "downloads"),
-            percy_run=False,
-            wait_timeout=20,
-        ) as browser:
-            browser.start_server(create_app(Settings(warehouse=demo_warehouse)))
-            yield browser
-
-
-@pytest.fixture
-def page(duo: DashComposite) -> DashComposite:
-    """The browser with its logs emptied, so each test sees only its own messages."""
-    duo.driver.get_log("browser")
-    duo.driver.get_log("performance")
-    return duo
-
-
-# -- helpers -------------------------------------------------------------------------------------
-def wait_until(condition: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = condition()
-        except Exception:  # the DOM is changing under us: try again
-            value = None
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def settle(duo: DashComposite, quiet_s: float = 0.5) -> None:
-    """Wait until no Dash callback has been in flight for ``quiet_s``."""
-    quiet_since = time.monotonic()
-    deadline = quiet_since + 20
-    while time.monotonic() < deadline:
-        if duo.driver.execute_script(
-            "return !!document.querySelector('[data-dash-is-loading=\"true\"]')"
-        ):
-            quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since >= quiet_s:
-            return
-        time.sleep(0.05)
-
-
-def open_page(duo: DashComposite, path: str, ready: str) -> None:
-    duo.driver.get(duo.server_url + path)
-    wait_until(lambda: duo.driver.find_elements(By.CSS_SELECTOR, ready), what=ready)
-    settle(duo)
-
-
-def figure_data(duo: DashComposite, graph_id: str) -> list[dict[str, Any]]:
-    """The traces plotly drew in the dcc.Graph ``graph_id``."""
-    return duo.driver.execute_script(
-        "const el = document.querySelector(arguments[0] + ' .js-plotly-plot');"
-        "return el && el.data ? JSON.parse(JSON.stringify(el.data)) : null;",
-        f"#{graph_id}",
-    )
-
-
-def coverage_text(duo: DashComposite) -> str:
-    return duo.find_element(f"#{ids.COVERAGE}").text
-
-
-def expected_coverage(reader: WarehouseReader, filters: Filters) -> str:
-    n_customers, n_lines = common.coverage(reader, filters)
-    return f"{n_customers:,} customers · {n_lines:,} lines"
-
-
-def severe_errors(duo: DashComposite) -> list[str]:
-    return [e["message"] for e in duo.driver.get_log("browser") if e["level"] == "SEVERE"]
-
-
-def requested_urls(duo: DashComposite) -> list[str]:
-    urls = []
-    for entry in duo.driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
-
-
-def query_of(url: str) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(url).query)
-
-
-def pick_dropdown_option(duo: DashComposite, dropdown_id: str, value: str) -> None:
-    duo.find_element(f"#{dropdown_id}").click()
-    option = wait_until(
-        lambda: duo.driver.find_element(By.CSS_SELECTOR, f"[role=option] input[value='{value}']"),
-        what=f"option {value}",
-    )
-    option.find_element(By.XPATH, "./ancestor::*[@role='option']").click()
-    ActionChains(duo.driver).send_keys("\ue00c").perform()  # Escape closes the list
 
 
 # -- tests -----------------------------------------------------------------------------------------
@@ -278,11 +141,7 @@ def test_the_url_restores_a_view_and_survives_page_changes(
 
 
 def map_rows(duo: DashComposite) -> list[dict[str, Any]]:
-    return duo.driver.execute_script(
-        "const api = dash_ag_grid.getApi(arguments[0]); const rows = [];"
-        "api.forEachNode(n => rows.push(n.data)); return rows;",
-        ids.MAP_TABLE,
-    )
+    return grid_rows(duo, ids.MAP_TABLE)
 
 
 def test_the_map_draws_countries_with_the_network_blocked(page: DashComposite) -> None:

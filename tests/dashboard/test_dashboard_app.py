@@ -368,6 +368,7 @@ def test_demographics_callback(client: FlaskClient) -> None:
     assert age["data"][0]["x"][0] in ("<20", "20-30")
 
 
+@pytest.mark.slow
 def test_demographics_page_explains_how_to_load_a_customer_table(
     invoices_only_warehouse: Path,
 ) -> None:
@@ -384,6 +385,7 @@ def test_demographics_page_explains_how_to_load_a_customer_table(
     assert overview_out[ids.OVERVIEW_SEGMENT_TABLE]["rowData"]
 
 
+@pytest.mark.slow
 def test_two_apps_in_one_process_read_their_own_warehouse(
     app: dash.Dash, invoices_only_warehouse: Path, demo_warehouse: Path
 ) -> None:

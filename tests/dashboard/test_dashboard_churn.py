@@ -226,6 +226,7 @@ def test_the_verdict_is_honest(aucs: tuple[float, float, float], sentence: str) 
     assert churn_panels.verdict({}) == ""
 
 
+@pytest.mark.slow
 def test_a_run_without_churn_says_so(tmp_path_factory: pytest.TempPathFactory) -> None:
     warehouse = customer_table_warehouse_at(tmp_path_factory.getbasetemp() / "dashboard")
     client = dashboard_app.create_app(Settings(warehouse=warehouse)).server.test_client()

@@ -142,6 +142,7 @@ def test_sql_fragments_are_fixed_text_with_bound_values() -> None:
     assert Filters().coverage_filter().sql == "TRUE"
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     countries=st.lists(st.sampled_from([*OPTIONS.countries, *HOSTILE]), max_size=6),

@@ -218,6 +218,7 @@ def test_an_analyst_renames_a_segment_and_every_page_shows_it(
     assert shell[ids.FILTER_SEGMENT]["value"] == ["Big Spenders"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("new", "message"),
     [
@@ -247,6 +248,7 @@ def test_invalid_names_are_refused_and_nothing_is_written(
     assert WarehouseReader(warehouse).version == version
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "event",
     [
@@ -270,6 +272,7 @@ def test_malformed_edits_change_nothing(
     assert labels(warehouse) == []
 
 
+@pytest.mark.slow
 def test_unknown_segment_or_run_is_refused(demo_warehouse: Path, tmp_path: Path) -> None:
     warehouse = copy_of(demo_warehouse, tmp_path)
     client = dashboard_app.create_app(Settings(warehouse=warehouse)).server.test_client()
@@ -298,6 +301,7 @@ def signed_in(demo_warehouse: Path, tmp_path: Path) -> tuple[FlaskClient, Path]:
     return app.server.test_client(), warehouse
 
 
+@pytest.mark.slow
 def test_viewers_cannot_rename_even_by_calling_the_callback(
     signed_in: tuple[FlaskClient, Path],
 ) -> None:
@@ -332,6 +336,7 @@ def test_viewers_cannot_rename_even_by_calling_the_callback(
     assert '"editable": true' in json.dumps(layout)
 
 
+@pytest.mark.slow
 def test_renaming_to_the_same_name_writes_nothing(demo_warehouse: Path, tmp_path: Path) -> None:
     warehouse = copy_of(demo_warehouse, tmp_path)
     client = dashboard_app.create_app(Settings(warehouse=warehouse)).server.test_client()

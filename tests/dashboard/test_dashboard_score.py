@@ -346,6 +346,7 @@ def customer_table_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return customer_table_warehouse_at(tmp_path_factory.getbasetemp() / "dashboard")
 
 
+@pytest.mark.slow
 def test_a_customer_table_run_asks_for_the_table_columns(customer_table_warehouse: Path) -> None:
     client = dashboard_app.create_app(
         Settings(warehouse=customer_table_warehouse)

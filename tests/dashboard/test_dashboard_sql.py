@@ -193,6 +193,7 @@ def test_row_limit_cuts_the_result_and_says_so(client: FlaskClient) -> None:
     assert "was reached" not in status_text(exact)
 
 
+@pytest.mark.slow
 def test_time_limit_stops_a_slow_query(client: FlaskClient) -> None:
     slow = "SELECT count(*) FROM range(1000000000) a, range(1000) b WHERE a.range * b.range = 7"
     out = run(client, slow)

@@ -152,6 +152,7 @@ def invoice_frames(draw: st.DrawFn) -> pl.DataFrame:
     return pl.DataFrame(data, schema=dict.fromkeys(HEADER, pl.String))
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+from flask import Flask
 from flask.testing import FlaskClient
 
+from segmenta.testing.callbacks import CallbackClient, Dependency
 from segmenta.warehouse.connection import WarehouseReader
 from tests.helpers import demo_warehouse_at
 
@@ -32,10 +35,8 @@ def busiest_country(reader: WarehouseReader, not_: str = "United Kingdom") -> st
     ).item()
 
 
-def _targets(output: str) -> list[tuple[str, str]]:
-    """[(component id, property)] of a Dash dependency's output string."""
-    parts = output.strip(".").split("...") if output.startswith("..") else [output]
-    return [tuple(part.split("@")[0].rsplit(".", 1)) for part in parts]  # type: ignore[misc]
+#: each app's callbacks, read once per app (keyed weakly: the lists hold no reference to it)
+_DEPENDENCIES: weakref.WeakKeyDictionary[Flask, list[Dependency]] = weakref.WeakKeyDictionary()
 
 
 def call(
@@ -48,34 +49,12 @@ def call(
     """POST one callback as the renderer does; returns {component id: {property: value}}.
 
     ``first_output`` is "id.prop" of the callback's first output; ``inputs`` and ``state`` map
-    "id.prop" to values (missing ones are sent as None).
+    "id.prop" to values (missing ones are sent as None). A thin name over
+    :class:`segmenta.testing.callbacks.CallbackClient`.
     """
-    deps = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in deps if _targets(d["output"])[0] == tuple(first_output.rsplit(".", 1)))
-
-    def items(specs: list[dict[str, str]], values: dict[str, Any]) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": s["id"],
-                "property": s["property"],
-                "value": values.get(f"{s['id']}.{s['property']}"),
-            }
-            for s in specs
-        ]
-
-    outputs = [{"id": i, "property": p} for i, p in _targets(dep["output"])]
-    payload = {
-        "output": dep["output"],
-        "outputs": outputs if len(outputs) > 1 else outputs[0],
-        "inputs": items(dep["inputs"], inputs),
-        "state": items(dep["state"], state or {}),
-        "changedPropIds": [triggered] if triggered else [],
-    }
-    response = client.post("/_dash-update-component", json=payload)
-    if response.status_code == 204:  # PreventUpdate
-        return {}
-    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
-    return response.get_json()["response"]
+    callbacks = CallbackClient(client, dependencies=_DEPENDENCIES.get(client.application))
+    _DEPENDENCIES[client.application] = callbacks.dependencies
+    return callbacks.call(first_output, inputs, state, triggered)
 
 
 def customer_table_warehouse_at(base: Path) -> Path:

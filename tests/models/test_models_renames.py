@@ -57,6 +57,7 @@ def test_rename_shows_everywhere_and_keeps_an_audit_row(warehouse: Path) -> None
     assert named(warehouse)["display_label"][0] == "Top accounts"  # the newest rename is in force
 
 
+@pytest.mark.slow
 def test_rename_survives_a_rerun_of_the_same_segment(warehouse: Path) -> None:
     rename_segment(warehouse, 1, 2, "Steady buyers", renamed_by="maria")
     run_model(warehouse)

@@ -138,6 +138,7 @@ def test_describe_tells_the_whole_story(modelled: tuple[Path, RunSummary]) -> No
     assert text.rstrip().endswith(" s")
 
 
+@pytest.mark.slow
 def test_same_data_and_seed_give_same_segments_and_names(base: Path, tmp_path: Path) -> None:
     path = copy_warehouse(base, tmp_path / "twice.duckdb")
     first, second = run_model(path, seed=7), run_model(path, seed=7)

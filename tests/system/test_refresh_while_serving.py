@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from segmenta.dashboard import data
 from segmenta.dashboard.filters import Filters
+from segmenta.dashboard.queries import common
 from segmenta.demo import write_demo_data
 from segmenta.etl.load import ingest
 from segmenta.models.run import run_model
+from segmenta.testing.callbacks import CallbackClient, HttpTransport
 from segmenta.warehouse.connection import WarehouseReader, current_file
 
 pytestmark = pytest.mark.slow
@@ -32,32 +33,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def coverage_payload(base: str, session: requests.Session) -> dict:
-    deps = session.get(f"{base}/_dash-dependencies", timeout=10).json()
-    dep = next(
-        d
-        for d in deps
-        if d["output"].startswith("..coverage.children")
-        or d["output"].startswith("coverage.children")
-    )
-    outputs = [
-        {"id": part.split(".")[0], "property": part.split(".")[1]}
-        for part in dep["output"].strip(".").split("...")
-    ]
-    return {
-        "output": dep["output"],
-        "outputs": outputs if len(outputs) > 1 else outputs[0],
-        "inputs": [{"id": i["id"], "property": i["property"], "value": ""} for i in dep["inputs"]],
-        "state": [],
-        "changedPropIds": [],
-    }
-
-
 def expected_coverage(path: Path) -> tuple[str, str]:
     """(version file name, the coverage text for no filter) of the current version."""
     reader = WarehouseReader(path)
     try:
-        customers, lines = data.coverage(reader, Filters())
+        customers, lines = common.coverage(reader, Filters())
         return current_file(path).name, f"{customers:,} customers · {lines:,} lines"  # type: ignore[union-attr]
     finally:
         reader.close()
@@ -103,51 +83,35 @@ def test_refresh_while_clients_browse(tmp_path: Path) -> None:
             pytest.fail(
                 "gunicorn did not start: " + (tmp_path / "gunicorn.log").read_text()[-2000:]
             )
-        payload = coverage_payload(base, requests.Session())
+        dependency = CallbackClient(base).dependency("coverage.children")
         stop = threading.Event()
         failures: list[str] = []
         seen: list[tuple[str, str]] = []
 
         def client() -> None:
             session = requests.Session()
+            callbacks = CallbackClient(HttpTransport(base, session), [dependency])
             while not stop.is_set():
                 for page in PAGES:
                     r = session.get(base + page, timeout=30)
                     if r.status_code != 200:
                         failures.append(f"GET {page}: {r.status_code}")
-                r = session.post(f"{base}/_dash-update-component", json=payload, timeout=30)
-                if r.status_code != 200:
-                    failures.append(f"coverage: {r.status_code} {r.text[:200]}")
+                reply = callbacks.send(dependency, {"filter-store.data": ""})
+                if reply.status != 200:
+                    failures.append(f"coverage: {reply.status} {reply.body[:200]!r}")
                     continue
-                text = r.json()["response"]["coverage"]["children"]
-                seen.append((r.headers["X-Segmenta-Version"], text))
+                text = reply.outputs()["coverage"]["children"]
+                seen.append((reply.headers["X-Segmenta-Version"], text))
 
         threads = [threading.Thread(target=client) for _ in range(4)]
         for t in threads:
             t.start()
         for i in range(1, 4):  # three refreshes: a new month of invoices, then a model run
+            # from this process, which is not any of gunicorn's: a writer beside the readers
             more = write_demo_data(tmp_path / f"d{i}", n_customers=150, seed=10 + i)
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "segmenta",
-                    "ingest",
-                    str(more.invoices),
-                    "--warehouse",
-                    str(wh),
-                ],
-                check=True,
-                capture_output=True,
-                env=env,
-            )
+            ingest(wh, [more.invoices])
             expected.update([expected_coverage(wh)])
-            subprocess.run(
-                [sys.executable, "-m", "segmenta", "model", "--warehouse", str(wh)],
-                check=True,
-                capture_output=True,
-                env=env,
-            )
+            run_model(wh)
             expected.update([expected_coverage(wh)])
             time.sleep(0.5)
         stop.set()

@@ -158,6 +158,7 @@ def test_analyst_query_limit_and_formats(small: Path) -> None:
     assert '"quantity": 1' in format_result(frame, "json")
 
 
+@pytest.mark.slow
 def test_analyst_query_time_limit(small: Path) -> None:
     slow = "SELECT count(*) FROM range(1000000000) a, range(1000) b WHERE a.range * b.range = 7"
     with pytest.raises(QueryRefusedError, match=r"longer than 0\.5 s"):
