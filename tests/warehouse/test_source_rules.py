@@ -36,6 +36,10 @@ CONNECTION_SETTINGS = {
     "SELECT current_setting('lock_configuration'), current_setting('enable_external_access')": (
         "reads the sandbox connection's own settings"
     ),
+    # engine/duckdb_engine.py: drop the temporary view the engine made over a staged Parquet
+    # file (a view name is an identifier, which cannot be a bound parameter; it is checked
+    # against a strict pattern before)
+    "DROP VIEW IF EXISTS {}": "the engine's own temporary view",
 }
 ENV_NAME = re.compile(r"SEGMENTA_[A-Z0-9_]+")
 
