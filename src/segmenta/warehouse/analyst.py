@@ -117,6 +117,7 @@ def to_csv(frame: pl.DataFrame) -> str:
 
 
 def format_result(frame: pl.DataFrame, fmt: str = "table") -> str:
+    """A query result as ``segmenta sql`` prints it: a table, CSV (formulas defused) or JSON."""
     if fmt == "csv":
         return to_csv(frame).rstrip("\n")
     if fmt == "json":
