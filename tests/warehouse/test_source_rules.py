@@ -149,7 +149,12 @@ def test_segmenta_variables_are_read_only_in_settings() -> None:
 
 
 def test_from_env_is_called_only_by_the_entry_points() -> None:
-    entry_points = {SRC / "cli" / "__init__.py", SRC / "wsgi.py", SRC / "gunicorn_conf.py", SRC / "settings.py"}
+    entry_points = {
+        SRC / "cli" / "__init__.py",
+        SRC / "wsgi.py",
+        SRC / "gunicorn_conf.py",
+        SRC / "settings.py",
+    }
     callers = [
         f"{path.relative_to(SRC)}:{node.lineno}"
         for path in python_files()
