@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from segmenta.cli import main
@@ -322,3 +323,119 @@ def test_staged_lines_are_read_through_the_key_filter_only() -> None:
         "stage_lines.sql",
         "stage_loaded_invoices.sql",
     ]
+
+
+# -- the real UCI export (../shared/data) ---------------------------------------------------
+def month_slice(frame: pl.DataFrame, first: int, last: int) -> pl.DataFrame:
+    """The lines of 2011's months ``first``..``last`` (no UCI invoice spans two months)."""
+    ts = pl.col("InvoiceDate")
+    return frame.filter((ts.dt.year() == 2011) & ts.dt.month().is_between(first, last))
+
+
+def totals(path: Path) -> tuple[int, int, float]:
+    """Fact lines, invoices and revenue (rounded to the penny)."""
+    ((lines, invoices, revenue),) = query(
+        path, "SELECT count(*), count(DISTINCT invoice_no), sum(amount) FROM fact_invoice_line"
+    )
+    return lines, invoices, round(revenue, 2)
+
+
+@pytest.fixture(scope="module")
+def retail(online_retail: Path) -> pl.DataFrame:
+    return pl.read_parquet(online_retail)
+
+
+@pytest.mark.slow
+@pytest.mark.real_data
+def test_the_uci_export_again_as_csv_doubles_nothing(
+    online_retail: Path, retail: pl.DataFrame, tmp_path: Path
+) -> None:
+    as_csv = tmp_path / "online_retail.csv"
+    retail.write_csv(as_csv, datetime_format="%Y-%m-%d %H:%M:%S")  # other bytes, same invoices
+    wh = tmp_path / "wh.duckdb"
+    ingest(wh, [online_retail])
+    first = totals(wh)
+    assert first[0] == 538_245
+    report = ingest(wh, [as_csv])
+    assert totals(wh) == first
+    (result,) = report.results
+    assert (result.rows_in, result.rows_loaded) == (541_909, 0)
+    assert result.rejected_by_rule["already_loaded_invoice"] == 538_245  # every loadable row
+    assert result.keys is not None
+    assert result.keys.invoices == first[1]
+    assert query(wh, "SELECT count(*) FROM rejected_row WHERE rule = 'already_loaded_invoice'") == [
+        (538_245,)
+    ]
+    assert_accounted(wh)
+    assert_healthy(wh)
+    assert query(wh, "SELECT source_name FROM dim_country WHERE country_name = 'Ireland'") == [
+        ("EIRE",)
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.real_data
+def test_overlapping_slices_load_each_invoice_once(retail: pl.DataFrame, tmp_path: Path) -> None:
+    files = {}
+    for name, (first, last) in {"jan_jun": (1, 6), "apr_sep": (4, 9), "jan_sep": (1, 9)}.items():
+        files[name] = tmp_path / f"{name}.parquet"
+        month_slice(retail, first, last).write_parquet(files[name])
+    slices, whole = tmp_path / "slices.duckdb", tmp_path / "whole.duckdb"
+    ingest(slices, [files["jan_jun"]])
+    ingest(slices, [files["apr_sep"]])
+    ingest(whole, [files["jan_sep"]])
+    assert totals(slices) == totals(whole)
+    per_invoice = (
+        "SELECT invoice_no, count(*), sum(quantity) FROM fact_invoice_line GROUP BY 1 ORDER BY 1"
+    )
+    assert query(slices, per_invoice) == query(whole, per_invoice)
+    apr_jun = month_slice(retail, 4, 6)
+    ((rejected,),) = query(
+        slices, "SELECT count(*) FROM rejected_row WHERE rule = 'already_loaded_invoice'"
+    )
+    ((apr_jun_facts,),) = query(
+        slices, "SELECT count(*) FROM fact_invoice_line WHERE load_id = 1 AND date_key >= 20110401"
+    )
+    assert rejected == apr_jun_facts > 0.9 * apr_jun.height  # the overlap, rejected once
+    assert_accounted(slices)
+    assert_healthy(slices)
+
+
+@pytest.mark.slow
+@pytest.mark.real_data
+def test_a_corrected_re_export_replaces_the_earlier_lines(
+    retail: pl.DataFrame, tmp_path: Path
+) -> None:
+    jan_jun, fixed = tmp_path / "jan_jun.parquet", tmp_path / "apr_sep_fixed.parquet"
+    month_slice(retail, 1, 6).write_parquet(jan_jun)
+    corrected = month_slice(retail, 4, 9).with_columns(  # every April quantity one more
+        pl.when(pl.col("InvoiceDate").dt.month() == 4)
+        .then(pl.col("Quantity") + 1)
+        .otherwise(pl.col("Quantity"))
+        .alias("Quantity")
+    )
+    corrected.write_parquet(fixed)
+    expected = tmp_path / "expected.parquet"
+    pl.concat([month_slice(retail, 1, 3), corrected]).write_parquet(expected)
+    wh, reference = tmp_path / "wh.duckdb", tmp_path / "reference.duckdb"
+    ingest(wh, [jan_jun])
+    ((apr_jun_facts,),) = query(
+        wh, "SELECT count(*) FROM fact_invoice_line WHERE date_key >= 20110401"
+    )
+    ingest(wh, [fixed], replace_invoices=True)
+    ingest(reference, [expected])
+    assert totals(wh) == totals(reference)
+    per_invoice = (
+        "SELECT invoice_no, count(*), sum(quantity) FROM fact_invoice_line GROUP BY 1 ORDER BY 1"
+    )
+    assert query(wh, per_invoice) == query(reference, per_invoice)
+    assert query(
+        wh, "SELECT load_id, lines_replaced, rows_superseded FROM load_log ORDER BY 1"
+    ) == [(1, 0, apr_jun_facts), (2, apr_jun_facts, 0)]
+    assert query(
+        wh,
+        "SELECT count(*) FROM rejected_row WHERE rule = 'replaced_by_later_load' AND load_id = 1",
+    ) == [(apr_jun_facts,)]
+    assert_accounted(wh)
+    aggregates_match_facts(wh)
+    assert_healthy(wh)
