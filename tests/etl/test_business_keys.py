@@ -158,6 +158,25 @@ def test_identical_bytes_are_still_skipped(tmp_path: Path, files: dict[str, Path
     assert query(wh, "SELECT count(*) FROM rejected_row") == [(0,)]
 
 
+def test_a_warehouse_from_before_business_keys_is_upgraded(
+    tmp_path: Path, files: dict[str, Path]
+) -> None:
+    from segmenta.warehouse.connection import write_transaction
+
+    wh = tmp_path / "wh.duckdb"
+    ingest(wh, [files["jan"]])
+    with write_transaction(wh) as con:  # load_log as it was made before
+        for column in ("invoices_already_loaded", "lines_replaced", "rows_superseded"):
+            con.execute(f"ALTER TABLE load_log DROP COLUMN {column}")
+    ingest(wh, [files["feb"]])
+    assert query(wh, "SELECT load_id, invoices_already_loaded, rows_superseded FROM load_log") == [
+        (1, 0, 0),
+        (2, 1, 0),
+    ]
+    assert_accounted(wh)
+    assert_healthy(wh)
+
+
 def test_an_invoice_whose_every_line_was_rejected_loads_from_a_later_file(tmp_path: Path) -> None:
     wh = tmp_path / "wh.duckdb"
     free = ["536370,22633,HAND WARMER,6,2010-12-02 08:28:00,0,13047,United Kingdom"]

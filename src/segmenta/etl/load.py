@@ -366,6 +366,7 @@ def ingest(
         )
         with write_transaction(warehouse, memory_limit=memory_limit, threads=threads) as con:
             engine = DuckDBEngine(con)
+            engine.execute("etl/upgrade_load_log.sql")
             engine.execute("etl/ensure_unknown_members.sql")
             for path, raw in raws:
                 results.append(
