@@ -83,3 +83,34 @@ def test_slow_queries_are_logged_without_parameters(
     assert len(slow) == 1
     assert slow[0].query.startswith("SELECT count(*)")
     assert "123456789" not in str(vars(slow[0]))
+
+
+def test_an_invoice_spanning_two_loads_fails(
+    wh: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A second load holding lines of an invoice of the first (as before business keys)."""
+    with write_transaction(wh) as con:
+        con.execute(
+            "INSERT INTO load_log SELECT 2, 'b.csv', file_kind, file_format, encoding, 'other', "
+            "1, 1, 0, rules, started_at, finished_at, 0, 0, 0 FROM load_log WHERE load_id = 1"
+        )
+        con.execute(
+            "INSERT INTO fact_invoice_line SELECT line_id + 10, 2, source_row, invoice_no, "
+            "invoice_ts, date_key, customer_key, product_key, country_key, quantity, unit_price, "
+            "amount, is_return, is_cancellation, is_duplicate FROM fact_invoice_line"
+        )
+    assert main(["doctor", "--warehouse", str(wh)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"[FAIL] invoice loads: 1 invoices have lines in several loads (counted twice), "
+        f"e.g. invoice 1 in loads 1 ({tmp_path / 'a.csv'}), 2 (b.csv)"
+    ) in out
+
+
+def test_invoice_loads_stay_healthy_after_a_replacement(
+    wh: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixed = write_csv(tmp_path / "a2.csv", csv_text(["1,AA,x,3,2010-12-01 08:00:00,1.5,7,UK"]))
+    ingest(wh, [fixed], replace_invoices=True)
+    assert main(["doctor", "--warehouse", str(wh)]) == 0
+    assert "[ok  ] invoice loads: 1 invoices, each in one load" in capsys.readouterr().out

@@ -36,6 +36,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         list(args.files),
         customer_file=args.customers,
         memory_limit=settings.memory_limit,
+        replace_invoices=args.replace_invoices,
     )
     print(report.summary())
     return 0

@@ -48,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--customers", type=Path, default=None, help="customer table (CSV, XLSX, Parquet)"
     )
+    p.add_argument(
+        "--replace-invoices",
+        action="store_true",
+        help="a corrected re-export: an invoice number already loaded replaces the earlier "
+        "lines (kept in rejected_row) instead of being rejected as already_loaded_invoice",
+    )
     _add_warehouse(p)
 
     p = sub.add_parser("model", help="compute features, segments and churn scores as one model run")

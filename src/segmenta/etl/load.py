@@ -2,7 +2,10 @@
 
 ``ingest`` runs every file of one command in a single :func:`write_transaction`: the
 warehouse changes only if every file loads, and a file whose bytes were loaded before is
-skipped (so loading the same file twice doubles nothing). Every statement is a SQL file under
+skipped (so loading the same file twice doubles nothing). An invoice number an earlier load
+(or an earlier file of the same command) holds is not loaded twice either: its lines are
+rejected as ``already_loaded_invoice``, or replace the earlier ones (``replace_invoices``;
+see :mod:`segmenta.etl.invoice_keys`). Every statement is a SQL file under
 ``segmenta/warehouse/sql/etl`` run through the :class:`~segmenta.engine.Engine` boundary; the
 rules' output reaches it as Parquet files registered as views (``staged_lines``, ...).
 """
@@ -28,34 +31,29 @@ from segmenta.etl.columns import (
     normalise_header,
 )
 from segmenta.etl.customers import clean_customer_table
-from segmenta.etl.display_names import display_names
+from segmenta.etl.dimensions import (
+    NON_PRODUCT_STOCK_CODES,
+    first_spellings,
+    invoice_country_spellings,
+    new_country_names,
+    spellings_of,
+    stage_countries,
+    stage_new_customers,
+)
 from segmenta.etl.errors import InputError
-from segmenta.etl.read import RawTable, new_workdir, read_table
+from segmenta.etl.invoice_keys import (
+    InvoiceKeys,
+    drop_invoice_keys,
+    settle_invoice_keys,
+    stage_invoice_keys,
+)
+from segmenta.etl.read import SOURCE_ROW, RawTable, new_workdir, read_table
 from segmenta.etl.rules import DEFAULT_RULES, RuleSet
 from segmenta.settings import DEFAULT_MEMORY_LIMIT
 from segmenta.warehouse.aggregates import refresh_aggregates
 from segmenta.warehouse.connection import write_transaction
 
 log = logging.getLogger(__name__)
-
-#: stock codes that are not goods (postage, fees, discounts, charity): dim_product.is_product
-NON_PRODUCT_STOCK_CODES = (
-    "POST",
-    "DOT",
-    "C2",
-    "D",
-    "M",
-    "S",
-    "B",
-    "BANK CHARGES",
-    "AMAZONFEE",
-    "CRUK",
-    "PADS",
-    "ADJUST",
-    "ADJUST2",
-    "TEST001",
-    "TEST002",
-)
 
 
 @dataclass
@@ -71,6 +69,8 @@ class LoadResult:
     skipped_reason: str | None = None
     rejected_by_rule: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    keys: InvoiceKeys | None = None  # invoices an earlier load held (invoice files)
+    replaced_customers: list[int] = field(default_factory=list)
 
     def describe(self) -> str:
         """One line for the command's summary."""
@@ -81,6 +81,7 @@ class LoadResult:
             f"{self.source_file}: load {self.load_id}: {self.rows_in:,} rows in, "
             f"{self.rows_loaded:,} loaded, {self.rows_rejected:,} rejected"
             + (f" ({rules})" if rules else "")
+            + (self.keys.describe() if self.keys else "")
             + f" in {self.seconds:.2f} s"
         )
 
@@ -122,41 +123,6 @@ def _already_loaded(engine: Engine, sha: str, kind: str) -> str | None:
     return f"the same bytes were loaded as load {row[0]} ({row[1]}) at {row[2]:%Y-%m-%d %H:%M} UTC"
 
 
-def _stage_countries(engine: Engine, names: list[str | None]) -> None:
-    known = {r[0] for r in engine.rows("etl/known_countries.sql")}
-    new = sorted({n for n in names if n and n not in known})
-    rows = [{"country_name": n, "source_name": n, **countries.country_facts(n)} for n in new]
-    staged_countries = pl.DataFrame(
-        rows,
-        schema={
-            "country_name": pl.String,
-            "source_name": pl.String,
-            "iso_alpha2": pl.String,
-            "iso_alpha3": pl.String,
-            "latitude": pl.Float64,
-            "longitude": pl.Float64,
-        },
-    )
-    engine.register("staged_countries", staged_countries)
-    engine.execute("etl/insert_countries.sql")
-    engine.unregister("staged_countries")
-
-
-def _stage_new_customers(engine: Engine, customers: pl.DataFrame) -> None:
-    """Insert customers (customer_id, country_name) not yet in dim_customer, with display names."""
-    existing = engine.query("etl/known_customer_ids.sql")["customer_id"]
-    new = customers.filter(~pl.col("customer_id").is_in(existing.implode())).unique("customer_id")
-    if new.is_empty():
-        return
-    iso = engine.query("etl/country_iso_codes.sql")
-    new = new.join(iso, on="country_name", how="left").sort("customer_id")
-    taken = engine.query("etl/taken_display_names.sql")["display_name"].to_list()
-    staged_customers = new.with_columns(display_names(new, taken=taken))
-    engine.register("staged_customers", staged_customers)
-    engine.execute("etl/insert_customers.sql")
-    engine.unregister("staged_customers")
-
-
 @dataclass
 class StagedInvoices:
     """One invoice file after the rules, written to Parquet files in the load's workdir."""
@@ -193,8 +159,14 @@ def load_invoice_file(
     source_file: str,
     rules: RuleSet,
     workdir: Path,
+    *,
+    replace_invoices: bool = False,
 ) -> LoadResult:
-    """Run the rules over one invoice file and write its facts, rejections and dimensions."""
+    """Run the rules over one invoice file and write its facts, rejections and dimensions.
+
+    Lines of an invoice number that an earlier load holds are rejected as
+    ``already_loaded_invoice``, or with ``replace_invoices`` replace the earlier lines.
+    """
     started = _now_utc()
     t0 = time.perf_counter()
     result = LoadResult(source_file, "invoices")
@@ -204,23 +176,33 @@ def load_invoice_file(
     staged = stage_invoices(raw, rules, workdir)
     load_id = engine.rows("etl/next_load_id.sql")[0][0]
     line_base = engine.rows("etl/next_line_id.sql")[0][0]
-    engine.register("staged_lines", staged.accepted)
+    engine.register("staged_file_lines", staged.accepted)
     engine.register("staged_rejected", staged.rejected)
+    keys = stage_invoice_keys(engine, replace=replace_invoices)
+    result.replaced_customers = settle_invoice_keys(engine, keys, load_id, source_file)
     engine.execute("etl/stage_duplicates.sql", {"enabled": staged.flag_duplicates})
 
-    _stage_countries(engine, [r[0] for r in engine.rows("etl/staged_countries.sql")])
+    new = new_country_names(engine, [r[0] for r in engine.rows("etl/staged_countries.sql")])
+    if new:
+        stage_countries(engine, new, invoice_country_spellings(raw))
     engine.execute("etl/stage_products.sql")
     engine.execute("etl/insert_products.sql", {"non_products": list(NON_PRODUCT_STOCK_CODES)})
     engine.execute("etl/fill_product_descriptions.sql")
-    _stage_new_customers(engine, engine.query("etl/stage_customers.sql"))
+    stage_new_customers(engine, engine.query("etl/stage_customers.sql"))
     engine.execute("etl/insert_facts.sql", {"load_id": load_id, "line_base": line_base})
     engine.execute("etl/insert_rejected.sql", {"load_id": load_id, "source_file": source_file})
 
-    result.rows_loaded = pl.scan_parquet(staged.accepted).select(pl.len()).collect().item()
-    result.rows_rejected = pl.scan_parquet(staged.rejected).select(pl.len()).collect().item()
+    result.rows_loaded = engine.rows("etl/staged_line_count.sql")[0][0]
+    result.rows_rejected = (
+        pl.scan_parquet(staged.rejected).select(pl.len()).collect().item() + keys.rejected_lines
+    )
     result.rows_in = result.rows_loaded + result.rows_rejected
     result.rejected_by_rule = dict(engine.rows("etl/staged_rejections_by_rule.sql"))
-    engine.unregister("staged_lines")
+    if keys.rejected_lines:
+        result.rejected_by_rule["already_loaded_invoice"] = keys.rejected_lines
+    result.keys = keys
+    drop_invoice_keys(engine)
+    engine.unregister("staged_file_lines")
     engine.unregister("staged_rejected")
     engine.execute("etl/drop_staged_duplicates.sql")
     engine.execute("etl/drop_staged_products.sql")
@@ -248,8 +230,10 @@ def load_customer_file(engine: Engine, raw: RawTable, source_file: str) -> LoadR
         else table.customers["country"]
     )
     custs = table.customers.with_columns(names.alias("country"))
-    _stage_countries(engine, custs["country"].unique().to_list())
-    _stage_new_customers(
+    if new := new_country_names(engine, custs["country"].unique().to_list()):
+        raw_countries = table.customers.select(pl.col("country")).with_row_index(SOURCE_ROW)
+        stage_countries(engine, new, first_spellings(spellings_of(raw_countries.lazy())))
+    stage_new_customers(
         engine, custs.select("customer_id", pl.col("country").alias("country_name"))
     )
     engine.register("staged_customer_table", custs)
@@ -310,6 +294,8 @@ def _log_load(
             "rules": rule_names or ",".join(rules.names()),
             "started_at": started,
             "finished_at": _now_utc(),
+            "invoices_already_loaded": result.keys.invoices if result.keys else 0,
+            "lines_replaced": result.keys.replaced_lines if result.keys else 0,
         },
     )
     log.info(
@@ -326,14 +312,17 @@ def _log_load(
     )
 
 
-def refresh_customers(engine: Engine, rules: RuleSet, load_ids: list[int]) -> None:
+def refresh_customers(
+    engine: Engine, rules: RuleSet, load_ids: list[int], customer_keys: Sequence[int] = ()
+) -> None:
     """Recompute the date dimension, and the activity and customer rules of the customers
-    that the loads ``load_ids`` touched (over their whole history)."""
+    that the loads ``load_ids`` touched or ``customer_keys`` names (over their whole history)."""
     engine.execute("etl/fill_dates.sql", {"load_ids": load_ids})
     engine.execute(
         "etl/refresh_customers.sql",
         {
             "load_ids": load_ids,
+            "customer_keys": sorted(set(customer_keys)),
             "excluded_ids": list(rules.excluded_customers),
             "heavy_share": rules.heavy_return_share,
             "named_enabled": rules.enabled("exclude_named_customers"),
@@ -350,8 +339,13 @@ def ingest(
     *,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     threads: int | None = None,
+    replace_invoices: bool = False,
 ) -> IngestReport:
     """Load every file into ``warehouse`` in one all-or-nothing transaction.
+
+    The invoice files load in the order given: an invoice number that an earlier load or
+    file holds is rejected (``already_loaded_invoice``), or with ``replace_invoices`` its
+    earlier lines are replaced by this file's (a corrected re-export).
 
     ``memory_limit`` and ``threads`` bound DuckDB while it writes (see
     :func:`~segmenta.warehouse.connection.write_transaction`); the CLI passes the settings'.
@@ -372,13 +366,19 @@ def ingest(
         )
         with write_transaction(warehouse, memory_limit=memory_limit, threads=threads) as con:
             engine = DuckDBEngine(con)
+            engine.execute("etl/upgrade_load_log.sql")
             engine.execute("etl/ensure_unknown_members.sql")
             for path, raw in raws:
-                results.append(load_invoice_file(engine, raw, str(path), rules, workdir))
+                results.append(
+                    load_invoice_file(
+                        engine, raw, str(path), rules, workdir, replace_invoices=replace_invoices
+                    )
+                )
             if customer_raw is not None and customer_file is not None:
                 results.append(load_customer_file(engine, customer_raw, str(customer_file)))
             load_ids = [r.load_id for r in results if r.load_id is not None]
-            refresh_customers(engine, rules, load_ids)
+            replaced = [k for r in results for k in r.replaced_customers]
+            refresh_customers(engine, rules, load_ids, replaced)
             refresh_aggregates(engine)
     return IngestReport(warehouse, results, time.perf_counter() - t0)
 

@@ -99,6 +99,21 @@ RULES: tuple[Rule, ...] = (
         "flag",
         "Lines of invoices whose number starts with 'C' are cancellations (is_cancellation).",
     ),
+    # the next two run in the warehouse as each file loads (segmenta.etl.invoice_keys)
+    Rule(
+        "already_loaded_invoice",
+        "reject",
+        "Lines of an invoice number that an earlier load holds (another file, or an earlier "
+        "file of the same command: files load in the order given) are rejected, naming that "
+        "load; an invoice counts once. With --replace-invoices they replace it instead.",
+    ),
+    Rule(
+        "replaced_by_later_load",
+        "reject",
+        "With --replace-invoices (a corrected re-export), the earlier lines of the file's "
+        "invoices leave the facts for rejected_row under their own load, naming the load that "
+        "replaced them.",
+    ),
     Rule(
         "flag_exact_duplicates",
         "flag",

@@ -5,7 +5,9 @@ over lines: 20x fewer rows for the per-customer figures, about 100x fewer for th
 page. They are derived data, refreshed inside the writer's transaction by each load (only the
 new loads' lines are aggregated, so a refresh costs time proportional to the load) and by each
 model run (``agg_product_day`` carries the run's segments and churn risk bands, so it is rebuilt
-for a new run). Rows are additive partial sums per load, so adding a load never rewrites old rows.
+for a new run). Rows are additive partial sums per load, so adding a load never rewrites old rows;
+a load that replaces earlier invoices (``--replace-invoices``) removes their rows and rebuilds
+the (load, day) rows they touched (:func:`forget_replaced_lines`, :func:`redo_replaced_days`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import duckdb
 
 from segmenta.engine import Engine, as_engine
 
-__all__ = ["AggregateRefresh", "refresh_aggregates"]
+__all__ = ["AggregateRefresh", "forget_replaced_lines", "redo_replaced_days", "refresh_aggregates"]
 
 log = logging.getLogger(__name__)
 
@@ -70,3 +72,17 @@ def refresh_aggregates(con: Engine | duckdb.DuckDBPyConnection) -> AggregateRefr
         },
     )
     return result
+
+
+def forget_replaced_lines(engine: Engine) -> None:
+    """Remove the pre-aggregated rows of the lines in ``staged_replaced_lines`` (before they
+    leave the facts): their invoices' ``agg_invoice_day`` rows, and the ``agg_product_day``
+    rows of every (load, day) they touched."""
+    engine.execute("aggregates/forget_replaced_invoice_day.sql")
+    engine.execute("aggregates/forget_replaced_product_day.sql")
+
+
+def redo_replaced_days(engine: Engine) -> None:
+    """Rebuild the ``agg_product_day`` rows of the (load, day)s in ``staged_replaced_lines``
+    from the facts left (after the replaced lines left them), for the latest model run."""
+    engine.execute("aggregates/redo_replaced_product_day.sql", {"run_id": _latest_run_id(engine)})

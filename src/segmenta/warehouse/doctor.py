@@ -17,6 +17,7 @@ PACKAGES = ("polars", "duckdb", "pyarrow", "scikit-learn", "skops", "dash", "plo
 #: integrity checks, each a SQL file returning (ok, detail)
 SQL_CHECKS = (
     "row_accounting",
+    "invoice_loads",
     "fact_keys",
     "amounts",
     "aggregates",

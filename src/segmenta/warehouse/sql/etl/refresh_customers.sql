@@ -1,4 +1,5 @@
--- The customers touched by loads $load_ids, over their whole history, in one pass and one
+-- The customers touched by loads $load_ids or named in $customer_keys (the customers of lines
+-- a load replaced), over their whole history, in one pass and one
 -- update (cost follows the new loads' customers, not the whole fact table):
 --   * activity: first and last purchase, and the country of most of their lines (ties: the
 --     alphabetically first country, as in stage_customers.sql);
@@ -21,6 +22,8 @@ FROM (
         UNION
         SELECT customer_key FROM dim_customer
         WHERE list_contains($excluded_ids::VARCHAR[], customer_id)
+        UNION
+        SELECT unnest($customer_keys::INTEGER[])
     ),
     per_country AS (
         SELECT f.customer_key, f.country_key,

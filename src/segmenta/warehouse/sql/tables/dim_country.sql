@@ -3,8 +3,9 @@
 CREATE TABLE IF NOT EXISTS dim_country (
     country_key   INTEGER PRIMARY KEY,     -- surrogate key; 0 = 'Unknown' (no country given)
     country_name  VARCHAR NOT NULL UNIQUE, -- normalised name (EIRE -> Ireland, RSA -> South Africa)
-    source_name   VARCHAR,                 -- the name as the load staged it (after normalise_country:
-                                           -- the same as country_name); NULL for 'Unknown'
+    source_name   VARCHAR,                 -- the first spelling seen in an export, as the file
+                                           -- writes it (trimmed): 'EIRE' for Ireland, 'RSA' for
+                                           -- South Africa; NULL for 'Unknown'
     iso_alpha2    VARCHAR,                 -- ISO 3166-1, NULL for non-countries (European Community)
     iso_alpha3    VARCHAR,                 -- ISO 3166-1 alpha-3 (pycountry), NULL for non-countries
     latitude      DOUBLE,                  -- of the country's centre (countryinfo), degrees north;

@@ -1,6 +1,8 @@
 -- rejected_row: one row per input row that a cleaning rule rejected, with the raw values
 -- as text so that nothing is lost (invoice columns by name; every column in raw_values).
--- The invoice columns are the file's values as read, NULL for customer-table rows.
+-- The invoice columns are the file's values as read, NULL for customer-table rows; for the
+-- rules already_loaded_invoice and replaced_by_later_load (a whole line counted elsewhere),
+-- the line's values after the rules, as text, and raw_values the line as JSON.
 -- key: (load_id, source_row). invariant: every row names an existing load and a rule.
 CREATE TABLE IF NOT EXISTS rejected_row (
     load_id      INTEGER NOT NULL,     -- load_log.load_id

@@ -1,0 +1,2 @@
+-- Drop staged_replaced_lines (made by stage_replaced_lines.sql) once the replacement is done.
+DROP TABLE IF EXISTS staged_replaced_lines;
