@@ -90,7 +90,9 @@ def _classify_one(exc: BaseException) -> Failure | None:
         return Failure("memory", f"Out of memory ({detail})")
     if isinstance(exc, OSError) and exc.errno in ERRNO_FAILURES:
         kind, reason = ERRNO_FAILURES[exc.errno]
-        return Failure(kind, reason, exc.errno, Path(exc.filename) if exc.filename else None)
+        # a copy or a rename names its source first and the file it was writing second
+        written = exc.filename2 or exc.filename
+        return Failure(kind, reason, exc.errno, Path(written) if written else None)
     if not isinstance(exc, duckdb.Error | pl.exceptions.PolarsError | OSError):
         return None
     text = str(exc)
@@ -140,10 +142,10 @@ def _room(failure: Failure, warehouse: Path) -> str:
     current = Path(warehouse).resolve()
     size = current.stat().st_size / 1e6 if current.is_file() else 0.0
     needs = (
-        f"a copy of the current {size:,.1f} MB warehouse plus the new data"
+        f"a copy of the current {size:,.1f} MB warehouse plus what the write adds"
         if size
-        else "the new data"
-    ) + " and its staged copy"
+        else "what the write adds"
+    ) + " (an ingest also stages a copy of its input)"
     if failure.code == errno.EFBIG:
         soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
         if soft != resource.RLIM_INFINITY:
