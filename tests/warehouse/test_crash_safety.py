@@ -21,6 +21,7 @@ import pytest
 from segmenta.demo import write_demo_data
 from segmenta.etl.load import ingest
 from segmenta.models.run import run_model
+from segmenta.warehouse.doctor import leftover_check
 
 pytestmark = pytest.mark.slow
 
@@ -111,12 +112,22 @@ def test_sigkill_at_the_swap_of_an_ingest(
     else:
         assert now[1] == before[1] + 1
         assert now[0] > before[0]
+    # the killed run's work folder (its staged copy of the input) is left, and doctor says so
+    (left,) = wh.parent.glob(f".{wh.name}.load-*")
+    assert any(left.iterdir())
+    check = leftover_check(wh)
+    assert check.warning
+    assert f"{left} (work folder of a killed run" in check.detail
+    if moment == "before_swap":
+        assert "unused warehouse version" in check.detail
     # the next writer is not blocked by what the killed one left behind, and cleans it up
     report = ingest(wh, [second])
     after = state(wh)
     assert after[1] == before[1] + 1
     assert (report.results[0].skipped_reason is None) == (moment == "before_swap")
     assert len(versions(wh)) <= 2
+    assert not left.exists()
+    assert leftover_check(wh).ok
 
 
 @pytest.mark.parametrize("moment", ["before_swap", "after_swap"])
@@ -131,6 +142,9 @@ def test_sigkill_at_the_swap_of_a_model_run(
     now = state(wh)
     expected_runs = before[2] + (moment == "after_swap")
     assert now == (before[0], before[1], expected_runs)
+    if moment == "before_swap":  # the killed run's complete, unused version
+        assert "unused warehouse version" in leftover_check(wh).detail
     run_model(wh, k=3)  # the next run is not blocked by what the killed one left
     assert state(wh)[2] == expected_runs + 1
     assert len(versions(wh)) <= 2
+    assert leftover_check(wh).ok

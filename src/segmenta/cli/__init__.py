@@ -16,7 +16,15 @@ from segmenta.cli.errors import CliError
 from segmenta.cli.parser import EXPLAIN_PAGES, build_parser
 from segmenta.settings import Settings
 
-__all__ = ["EXPLAIN_PAGES", "USER_ERRORS", "CliError", "build_parser", "is_user_error", "main"]
+__all__ = [
+    "EXPLAIN_PAGES",
+    "USER_ERRORS",
+    "CliError",
+    "build_parser",
+    "is_user_error",
+    "main",
+    "resource_failure",
+]
 
 COMMANDS = {
     "generate": commands.cmd_generate,
@@ -52,7 +60,7 @@ USER_ERRORS = frozenset(
         "segmenta.warehouse.analyst.QueryRefusedError",
         "segmenta.warehouse.connection.WarehouseMissingError",
         "segmenta.warehouse.connection.WarehouseBusyError",
-        "segmenta.warehouse.connection.WarehouseWriteError",
+        "segmenta.warehouse.write_errors.WarehouseWriteError",
         "segmenta.models.errors.ModelInputError",
         "segmenta.models.scoring.ScoringInputError",
         "segmenta.models.artifacts.UnsafeArtifactError",
@@ -76,10 +84,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args, settings)
     except Exception as exc:
-        if not is_user_error(exc):
+        message = str(exc) if is_user_error(exc) else resource_failure(exc)
+        if message is None:
             raise
-        print(f"segmenta {args.command}: error: {exc}", file=sys.stderr)
+        print(f"segmenta {args.command}: error: {message}", file=sys.stderr)
         return 2
+
+
+def resource_failure(exc: BaseException) -> str | None:
+    """One line for a full disk, a missing permission or too little memory that no layer
+    turned into a user error (writes always do: this is the safety net), else None."""
+    from segmenta.warehouse.write_errors import classify
+
+    if (failure := classify(exc)) is None:
+        return None
+    where = f" ({failure.file})" if failure.file else ""
+    return f"{failure.reason}{where}; nothing was written. Fix that, then run the command again"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -52,6 +52,7 @@ from segmenta.etl.rules import DEFAULT_RULES, RuleSet
 from segmenta.settings import DEFAULT_MEMORY_LIMIT
 from segmenta.warehouse.aggregates import refresh_aggregates
 from segmenta.warehouse.connection import write_transaction
+from segmenta.warehouse.write_errors import classify
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,8 @@ def stage_invoices(raw: RawTable, rules: RuleSet, workdir: Path) -> StagedInvoic
             engine="streaming",
         )
     except pl.exceptions.PolarsError as exc:
+        if (failure := classify(exc)) is not None:  # the work folder's disk, not the input
+            raise OSError(failure.code, failure.reason, str(accepted)) from exc
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(
             raw.path, f"could not be read as a {raw.file_format.upper()} table: {first}"
@@ -353,8 +356,7 @@ def ingest(
     t0 = time.perf_counter()
     warehouse = Path(warehouse)
     results: list[LoadResult] = []
-    with new_workdir(warehouse) as tmp:
-        workdir = Path(tmp)
+    with new_workdir(warehouse) as workdir:
         # Read (and so validate headers of) every file before touching the warehouse.
         raws = [(p, read_table(Path(p), workdir, _looks_like_invoices)) for p in invoice_files]
         for _path, raw in raws:

@@ -9,15 +9,17 @@ row 0), so that every row can be traced back. Reading streams the bytes once to 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from segmenta.etl.errors import InputError
+from segmenta.warehouse.workdirs import work_folder
+from segmenta.warehouse.write_errors import classify, is_ours, output_failures
 
 CHUNK = 16 * 1024 * 1024
 SOURCE_ROW = "source_row"
@@ -219,7 +221,21 @@ def read_table(path: Path, workdir: Path, looks_right: Callable[[Sequence[str]],
     return read_csv(path, workdir)
 
 
-def new_workdir(near: Path) -> tempfile.TemporaryDirectory[str]:
-    """A temporary folder beside the warehouse (same disk) for transcoded copies."""
-    near.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.TemporaryDirectory(prefix=".segmenta-load-", dir=near.parent)
+@contextlib.contextmanager
+def new_workdir(near: Path) -> Iterator[Path]:
+    """A work folder beside the warehouse ``near`` (same disk) for staged and transcoded copies.
+
+    Held by this run and removed at its end; those of killed runs are removed first (see
+    :mod:`segmenta.warehouse.workdirs`). A full disk, a missing permission or too little
+    memory raised inside becomes one :class:`~segmenta.warehouse.write_errors.WarehouseWriteError`
+    (the output side: never blamed on the input); an input file this process may not read
+    becomes an :class:`InputError` naming it.
+    """
+    try:
+        with output_failures(near), work_folder(near) as folder:
+            yield folder
+    except OSError as exc:
+        failure = classify(exc)
+        if failure is None or failure.file is None or is_ours(failure.file, near):
+            raise
+        raise InputError(failure.file, f"cannot be read: {failure.reason}") from None

@@ -36,6 +36,20 @@ import polars as pl
 
 from segmenta.settings import DEFAULT_MEMORY_LIMIT, DEFAULT_SLOW_QUERY_MS
 from segmenta.warehouse.schema import apply_schema
+from segmenta.warehouse.write_errors import WarehouseWriteError, output_failures
+
+__all__ = [
+    "WarehouseBusyError",
+    "WarehouseMissingError",
+    "WarehouseReader",
+    "WarehouseWriteError",
+    "clone_or_copy",
+    "current_file",
+    "open_read_only",
+    "set_swap_hook",
+    "write_transaction",
+    "writer_lock",
+]
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +60,6 @@ class WarehouseMissingError(FileNotFoundError):
 
 class WarehouseBusyError(RuntimeError):
     """Another process holds the writer lock."""
-
-
-class WarehouseWriteError(OSError):
-    """The new version could not be written (disk full, no permission); nothing changed."""
 
 
 #: a function called with the warehouse path at a moment of the swap (tests only)
@@ -177,17 +187,14 @@ def write_transaction(
     The schema is applied to the new version first, so callers always see every table.
     ``memory_limit`` bounds DuckDB's memory (it spills to a folder beside the warehouse
     beyond it); ``threads`` is DuckDB's worker threads (None: DuckDB's default, every core).
+    A full disk, a missing permission or too little memory, anywhere from the lock file to the
+    swap (the caller's work included), raises one :class:`WarehouseWriteError` and leaves the
+    warehouse as it was.
     """
     path = Path(path)
-    with writer_lock(path, lock_timeout_s):
+    with output_failures(path, memory_limit=memory_limit), writer_lock(path, lock_timeout_s):
         current = current_file(path)
-        versions = _versions(path)
-        # versions newer than the current one were left by killed writers
-        _remove_old_versions(
-            path, keep={v for _, v in versions if current and v.name <= current.name}
-        )
-        number = (versions[-1][0] + 1) if versions else 1
-        new = _version_path(path, number)
+        new = _start_version(path, current)
         spill = path.with_name(f".{path.name}.spill")
         config: dict[str, str | bool | int | float | list[str]] = {
             # row order inside a table carries no meaning (line_id does): parallel inserts
@@ -199,29 +206,22 @@ def write_transaction(
             config["threads"] = threads
         con: duckdb.DuckDBPyConnection | None = None
         try:
-            try:
-                if current is not None:
-                    clone_or_copy(current, new)
-                con = duckdb.connect(str(new), config=config)
-            except (OSError, duckdb.IOException) as exc:
-                raise _write_error(path, exc) from exc
+            if current is not None:
+                clone_or_copy(current, new)
+            con = duckdb.connect(str(new), config=config)
             # no progress bar on stderr: the CLI prints its own summary, logs are JSON lines
             con.execute("SET enable_progress_bar = false")
             apply_schema(con)
             yield con
-            try:
-                con.execute("CHECKPOINT")
-                con.close()
-                with new.open("rb+") as handle:
-                    os.fsync(handle.fileno())
-                _run_swap_hook("before_swap", path)
-                link = path.with_name(f".{path.name}.link-{os.getpid()}")
-                link.unlink(missing_ok=True)
-                link.symlink_to(new.name)
-                link.replace(path)
-                _fsync_dir(path.parent)
-            except (OSError, duckdb.IOException) as exc:
-                raise _write_error(path, exc) from exc
+            con.execute("CHECKPOINT")
+            con.close()
+            with new.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            _run_swap_hook("before_swap", path)
+            link = path.with_name(f".{path.name}.link-{os.getpid()}")
+            link.unlink(missing_ok=True)
+            link.symlink_to(new.name)
+            link.replace(path)
         except BaseException:
             if con is not None:
                 with contextlib.suppress(Exception):
@@ -230,21 +230,30 @@ def write_transaction(
             new.with_name(new.name + ".wal").unlink(missing_ok=True)
             shutil.rmtree(spill, ignore_errors=True)
             raise
+        # swapped: the new version is the warehouse now; what follows only tidies up and
+        # never raises (the next writer removes whatever is left)
         _run_swap_hook("after_swap", path)
         keep = {new}
         if current is not None and current != path:
             keep.add(current)
-        _remove_old_versions(path, keep)
+        try:
+            _fsync_dir(path.parent)
+            _remove_old_versions(path, keep)
+        except OSError as exc:
+            log.warning("could not remove old warehouse versions", extra={"error": str(exc)})
         shutil.rmtree(spill, ignore_errors=True)
 
 
-def _write_error(path: Path, exc: BaseException) -> WarehouseWriteError:
-    reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
-    return WarehouseWriteError(
-        f"{path}: could not write the new warehouse version in {path.parent.resolve()} "
-        f"({reason}); the warehouse is unchanged. Free disk space or fix the folder's "
-        "permissions, then run the command again"
-    )
+def _start_version(path: Path, current: Path | None) -> Path:
+    """The next version's path, after removing what killed writers left (we hold the lock):
+    versions newer than the current one, their WAL files, the spill folder, stray links."""
+    versions = _versions(path)
+    _remove_old_versions(path, keep={v for _, v in versions if current and v.name <= current.name})
+    shutil.rmtree(path.with_name(f".{path.name}.spill"), ignore_errors=True)
+    for link in path.parent.glob(f".{path.name}.link-*"):
+        link.unlink(missing_ok=True)
+    number = (versions[-1][0] + 1) if versions else 1
+    return _version_path(path, number)
 
 
 #: every read-only connection in a process shares one database instance per file, so they

@@ -12,6 +12,7 @@ import duckdb
 
 from segmenta.warehouse.connection import WarehouseMissingError, current_file, open_read_only
 from segmenta.warehouse.schema import VIEW_ORDER, read_sql, table_names
+from segmenta.warehouse.workdirs import leftovers
 
 PACKAGES = ("polars", "duckdb", "pyarrow", "scikit-learn", "skops", "dash", "plotly", "faker")
 #: integrity checks, each a SQL file returning (ok, detail)
@@ -97,9 +98,26 @@ def warehouse_checks(path: Path) -> list[Check]:
     return checks
 
 
+def leftover_check(path: Path) -> Check:
+    """Work folders, versions and spill files killed runs left beside the warehouse (a warning:
+    they waste disk, they do not make the warehouse wrong; the next write removes them)."""
+    found = leftovers(path, current_file(path))
+    if not found:
+        return Check("leftovers", True, "no files left by killed runs")
+    total = sum(f.size for f in found) / 1e6
+    return Check(
+        "leftovers",
+        False,
+        f"{len(found)} left by killed runs ({total:,.1f} MB): "
+        + "; ".join(f.describe() for f in found)
+        + ". The next segmenta ingest or model removes them, or delete them by hand",
+        warning=True,
+    )
+
+
 def run_doctor(path: Path) -> tuple[str, bool]:
     """The report, and whether everything that matters is fine."""
-    checks = installation_checks() + warehouse_checks(path)
+    checks = [*installation_checks(), *warehouse_checks(path), leftover_check(Path(path))]
     healthy = all(c.ok or c.warning for c in checks)
     lines = [c.line() for c in checks]
     lines.append("healthy" if healthy else "problems found: see FAIL lines above")
