@@ -32,6 +32,7 @@ from segmenta.etl.load import ingest
 from segmenta.warehouse import connection, workdirs
 from segmenta.warehouse.doctor import leftover_check
 from segmenta.warehouse.write_errors import classify
+from tests.conftest import skip_or_fail
 from tests.helpers import csv_text, write_csv
 
 ROWS = ["1,AA,x,1,2010-12-01 08:00:00,1.5,7,UK", "2,BB,y,2,2010-12-02 09:00:00,2.5,8,France"]
@@ -288,7 +289,6 @@ signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 limit = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 from segmenta.cli import main
-from tests.conftest import skip_or_fail
 sys.exit(main(sys.argv[2:]))
 """
 
