@@ -50,12 +50,15 @@ def test_other_separators_are_sniffed(tmp_path: Path, sep: str) -> None:
 
 
 def test_us_dates_of_the_uci_csv_export(tmp_path: Path) -> None:
-    path = write_csv(
-        tmp_path / "in.csv", csv_text([LINE.replace("2010-12-01 08:26:00", "12/1/2010 8:26")])
-    )
+    # '12/1/2010' reads both ways; '12/13/2010' (a second field above 12) settles month-first
+    lines = [LINE.replace("2010-12-01 08:26:00", d) for d in ("12/1/2010 8:26", "12/13/2010 9:01")]
+    path = write_csv(tmp_path / "in.csv", csv_text(lines))
     _, result = read_clean(path, tmp_path)
     assert result.date_format == "%m/%d/%Y %H:%M"
-    assert str(result.accepted["invoice_ts"].item()) == "2010-12-01 08:26:00"
+    assert [str(t) for t in result.accepted["invoice_ts"]] == [
+        "2010-12-01 08:26:00",
+        "2010-12-13 09:01:00",
+    ]
 
 
 def test_parquet_keeps_types(tmp_path: Path) -> None:

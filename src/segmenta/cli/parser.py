@@ -48,6 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--customers", type=Path, default=None, help="customer table (CSV, XLSX, Parquet)"
     )
+    p.add_argument(
+        "--date-format",
+        default=None,
+        metavar="FORMAT",
+        help="how to read text dates: dmy (05/06/2011 is 5 June), mdy (May 6), ymd, or a "
+        "strptime format such as '%%d/%%m/%%Y %%H:%%M' (default $SEGMENTA_DATE_FORMAT, else "
+        "detected from each file; a file whose dates read both ways is refused)",
+    )
     _add_warehouse(p)
 
     p = sub.add_parser("model", help="compute features, segments and churn scores as one model run")

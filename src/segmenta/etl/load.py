@@ -30,7 +30,7 @@ from segmenta.etl.columns import (
 from segmenta.etl.customers import clean_customer_table
 from segmenta.etl.display_names import display_names
 from segmenta.etl.errors import InputError
-from segmenta.etl.read import RawTable, new_workdir, read_table
+from segmenta.etl.read import RawTable, new_workdir, read_error, read_table
 from segmenta.etl.rules import DEFAULT_RULES, RuleSet
 from segmenta.settings import DEFAULT_MEMORY_LIMIT
 from segmenta.warehouse.aggregates import refresh_aggregates
@@ -56,6 +56,10 @@ NON_PRODUCT_STOCK_CODES = (
     "TEST001",
     "TEST002",
 )
+
+
+#: the rules a customer table's rows go through (load_log.rules)
+CUSTOMER_TABLE_RULES = "parse_values,reject_bad_customer_id"
 
 
 @dataclass
@@ -180,10 +184,7 @@ def stage_invoices(raw: RawTable, rules: RuleSet, workdir: Path) -> StagedInvoic
             engine="streaming",
         )
     except pl.exceptions.PolarsError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(
-            raw.path, f"could not be read as a {raw.file_format.upper()} table: {first}"
-        ) from None
+        raise read_error(raw, exc) from None
     return StagedInvoices(accepted, rejected, plan.flag_duplicates)
 
 
@@ -219,6 +220,8 @@ def load_invoice_file(
     result.rows_loaded = pl.scan_parquet(staged.accepted).select(pl.len()).collect().item()
     result.rows_rejected = pl.scan_parquet(staged.rejected).select(pl.len()).collect().item()
     result.rows_in = result.rows_loaded + result.rows_rejected
+    if result.rows_in == 0:  # nothing to account for: refused, and not remembered as loaded
+        raise InputError(raw.path, "the file has a header but no data rows", row=1)
     result.rejected_by_rule = dict(engine.rows("etl/staged_rejections_by_rule.sql"))
     engine.unregister("staged_lines")
     engine.unregister("staged_rejected")
@@ -282,7 +285,7 @@ def load_customer_file(engine: Engine, raw: RawTable, source_file: str) -> LoadR
     result.rows_rejected = table.rejected.height
     result.rejected_by_rule = dict(table.rejected.group_by("rule").len().iter_rows())
     result.load_id = load_id
-    _log_load(engine, result, raw, DEFAULT_RULES, started, rule_names="parse_values")
+    _log_load(engine, result, raw, DEFAULT_RULES, started, rule_names=CUSTOMER_TABLE_RULES)
     result.seconds = time.perf_counter() - t0
     return result
 
