@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import polars as pl
@@ -137,3 +138,33 @@ def test_empty_and_header_only_files(tmp_path: Path, content: bytes, message: st
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"nope.csv: no such file"):
         read_table(tmp_path / "nope.csv", tmp_path, lambda h: True)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_lf_crlf_and_cr_line_endings_all_load_the_same_rows(tmp_path: Path, newline: str) -> None:
+    lines = [LINE, LINE.replace("536365", "536366"), LINE.replace("536365", "536367")]
+    path = tmp_path / "in.csv"
+    path.write_bytes(csv_text(lines).replace("\n", newline).encode("utf-8"))
+    raw, result = read_clean(path, tmp_path)
+    assert result.rows_in == 3
+    assert result.accepted["invoice_no"].to_list() == ["536365", "536366", "536367"]
+    assert result.accepted["country"].to_list() == ["United Kingdom"] * 3, "no CR left over"
+    assert raw.sha256 == hashlib.sha256(path.read_bytes()).hexdigest(), "the file's own bytes"
+
+
+def test_cr_only_cp1252_file_is_transcoded_once(tmp_path: Path) -> None:
+    path = tmp_path / "mac.csv"
+    path.write_bytes(csv_text([LINE]).replace("\n", "\r").encode("cp1252"))
+    raw, result = read_clean(path, tmp_path)
+    assert raw.encoding == "cp1252"
+    assert result.accepted["description"].item() == "CAFÉ CRÈME MUG £"
+
+
+def test_utf16_export_with_bom_is_decoded(tmp_path: Path) -> None:
+    # Excel's "Unicode text" export: UTF-16 with a BOM, tab-separated, CRLF
+    path = tmp_path / "unicode.txt"
+    text = csv_text([LINE.replace(",", "\t")], sep="\t").replace("\n", "\r\n")
+    path.write_bytes(text.encode("utf-16"))
+    raw, result = read_clean(path, tmp_path)
+    assert raw.encoding == "utf-16"
+    assert result.accepted["description"].item() == "CAFÉ CRÈME MUG £"

@@ -45,6 +45,14 @@ def rows(path: Path, sql: str) -> list[tuple]:
             "required column(s) missing",
         ),
         ("binary.parquet", b"PAR1 not really parquet", "not a readable Parquet file"),
+        ("garbage.csv", bytes(range(256)) * 40, "is a NUL byte: this is not a text (CSV) file"),
+        ("blank.csv", b"  \r\n\r\n \n", "the file is empty"),
+        ("header_blank.csv", csv_text([]).encode() + b"\n\n   \n", "header but no data rows"),
+        ("header_cr.csv", ",".join(HEADER).encode() + b"\r", "header but no data rows"),
+        ("one_line.csv", b"x" * 2_000_000, "the first line is longer than 1,048,576"),
+        ("ragged.csv", csv_text([GOOD, GOOD + ",extra", GOOD]).encode(), "row 2: could not"),
+        ("dup.csv", csv_text([GOOD + ",7"], HEADER + ["Quantity"]).encode(), "duplicate header"),
+        ("notzip.xlsx", b"PK\x03\x04" + bytes(500), "not a readable Excel workbook"),
     ],
 )
 def test_broken_files_fail_clearly_and_change_nothing(
@@ -60,6 +68,43 @@ def test_broken_files_fail_clearly_and_change_nothing(
     assert name in str(info.value)
     assert message in str(info.value)
     assert wh.resolve().read_bytes() == before
+    assert len(str(info.value).splitlines()) == 1
+
+
+def test_truncated_parquet_and_zip_of_garbage_fail_in_one_line(tmp_path: Path) -> None:
+    import zipfile
+
+    full = tmp_path / "full.parquet"
+    pl.DataFrame({h: ["1"] * 5000 for h in HEADER}).write_parquet(full)
+    data = full.read_bytes()
+    cases = {"trunc.parquet": data[: len(data) // 2], "mid.parquet": data[:100] + data[200:]}
+    for name, content in cases.items():
+        (tmp_path / name).write_bytes(content)
+    with zipfile.ZipFile(tmp_path / "garbage.xlsx", "w") as book:
+        book.writestr("xl/workbook.xml", "not xml <<<")
+    for name in [*cases, "garbage.xlsx"]:
+        with pytest.raises(InputError) as info:
+            ingest(tmp_path / "wh.duckdb", [tmp_path / name])
+        assert name in str(info.value)
+        assert len(str(info.value).splitlines()) == 1
+    assert not (tmp_path / "wh.duckdb").exists()
+
+
+def test_a_huge_data_line_is_one_rejected_row(tmp_path: Path) -> None:
+    huge = GOOD.replace("WHITE HEART", "Y" * 20_000_000)
+    wh = tmp_path / "wh.duckdb"
+    report = ingest(wh, [write_csv(tmp_path / "huge.csv", csv_text([huge, GOOD]))])
+    assert (report.results[0].rows_in, report.results[0].rows_loaded) == (2, 2)
+
+
+def test_control_characters_in_a_header_do_not_break_the_message_line(tmp_path: Path) -> None:
+    path = tmp_path / "ctl.csv"
+    path.write_bytes(b"a\x1b[31m,b\x0bc\n1,2\n")
+    with pytest.raises(InputError) as info:
+        ingest(tmp_path / "wh.duckdb", [path])
+    message = str(info.value)
+    assert "\x1b" not in message and "\x0b" not in message
+    assert "\\x1b[31m" in message
 
 
 def test_extreme_numbers_and_long_strings(tmp_path: Path) -> None:
