@@ -50,7 +50,8 @@ def test_dates_that_read_both_ways_are_refused_naming_an_example(tmp_path: Path)
     with pytest.raises(InputError) as info:
         timestamps(path, tmp_path)
     message = str(info.value)
-    assert "in.csv" in message and "column 'InvoiceDate'" in message
+    assert "in.csv" in message
+    assert "column 'InvoiceDate'" in message
     assert "'05/06/2011 10:00' (row 2)" in message
     assert "--date-format dmy" in message
 
@@ -112,7 +113,8 @@ def test_cli_refuses_an_ambiguous_file_with_exit_2_and_loads_it_with_date_format
     wh = tmp_path / "wh.duckdb"
     assert main(["ingest", str(path), "--warehouse", str(wh)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "day-first or month-first" in err[0]
+    assert len(err) == 1
+    assert "day-first or month-first" in err[0]
     assert not wh.exists(), "nothing written"
     assert main(["ingest", str(path), "--date-format", "dmy", "--warehouse", str(wh)]) == 0
     con = duckdb.connect(str(wh), read_only=True)

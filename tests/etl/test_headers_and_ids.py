@@ -126,7 +126,7 @@ def test_customer_ids_must_be_whole_positive_numbers(tmp_path: Path) -> None:
     con.close()
     good = [cid for cid, ok in IDS.items() if ok is not None]
     assert kept[0] == (False, "17850", len(good)), "one customer, whatever the spelling"
-    assert kept[1][0] and kept[1][2] == 1, "the line without an id stays, as Unknown customer"
+    assert kept[1] == (True, None, 1), "the line without an id stays, as Unknown customer"
     assert [r[0] for r in reasons] == [
         f"column 'CustomerID': customer id '{cid.strip()}' is not a whole positive number"
         for cid in bad
@@ -169,3 +169,52 @@ def test_header_only_customer_table_is_refused(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "c.parquet.csv", "CustomerID,Gender\n")
     with pytest.raises(InputError, match="no data rows"):
         ingest(tmp_path / "wh.duckdb", [], customer_file=path)
+
+
+def _customers(tmp_path: Path, ids: list[str]) -> Path:
+    return write_csv(
+        tmp_path / "customers.csv", "CustomerID,Age\n" + "".join(f"{i},30\n" for i in ids)
+    )
+
+
+def test_a_customer_table_matching_no_invoice_says_so(tmp_path: Path) -> None:
+    invoices = write_csv(
+        tmp_path / "inv.csv", csv_text([GOOD.format(cid=c) for c in ("17850", "13047")])
+    )
+    report = ingest(
+        tmp_path / "wh.duckdb", [invoices], customer_file=_customers(tmp_path, ["1", "2", "3"])
+    )
+    line = report.results[1].describe()
+    assert "3 customers, none of them in the invoices loaded (0 of 2 invoiced customers)" in line
+
+
+def test_a_customer_table_matching_few_invoices_says_so_and_most_says_nothing(
+    tmp_path: Path,
+) -> None:
+    invoices = write_csv(
+        tmp_path / "inv.csv", csv_text([GOOD.format(cid=c) for c in ("17850", "13047")])
+    )
+    wh = tmp_path / "wh.duckdb"
+    few = ingest(wh, [invoices], customer_file=_customers(tmp_path, ["17850", "1", "2"]))
+    assert "only 1 of them in the invoices loaded (1 of 2 invoiced customers)" in (
+        few.results[1].note or ""
+    )
+    most = ingest(wh, [], customer_file=_customers(tmp_path, ["17850", "13047", "9"]))
+    assert most.results[0].note is None
+
+
+def test_a_customer_table_alone_has_nothing_to_match(tmp_path: Path) -> None:
+    report = ingest(tmp_path / "wh.duckdb", [], customer_file=_customers(tmp_path, ["1", "2"]))
+    assert report.results[0].note is None
+
+
+@pytest.mark.slow
+@pytest.mark.real_data
+def test_the_mall_table_matches_none_of_the_uci_customers(
+    tmp_path: Path, online_retail: Path, mall_customers: Path
+) -> None:
+    report = ingest(tmp_path / "wh.duckdb", [online_retail], customer_file=mall_customers)
+    assert report.results[1].note == (
+        "200 customers, none of them in the invoices loaded (0 of 4,358 invoiced customers): "
+        "do the customer ids match?"
+    )

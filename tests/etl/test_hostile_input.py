@@ -51,7 +51,7 @@ def rows(path: Path, sql: str) -> list[tuple]:
         ("header_cr.csv", ",".join(HEADER).encode() + b"\r", "header but no data rows"),
         ("one_line.csv", b"x" * 2_000_000, "the first line is longer than 1,048,576"),
         ("ragged.csv", csv_text([GOOD, GOOD + ",extra", GOOD]).encode(), "row 2: could not"),
-        ("dup.csv", csv_text([GOOD + ",7"], HEADER + ["Quantity"]).encode(), "duplicate header"),
+        ("dup.csv", csv_text([GOOD + ",7"], [*HEADER, "Quantity"]).encode(), "duplicate header"),
         ("notzip.xlsx", b"PK\x03\x04" + bytes(500), "not a readable Excel workbook"),
     ],
 )
@@ -103,7 +103,8 @@ def test_control_characters_in_a_header_do_not_break_the_message_line(tmp_path: 
     with pytest.raises(InputError) as info:
         ingest(tmp_path / "wh.duckdb", [path])
     message = str(info.value)
-    assert "\x1b" not in message and "\x0b" not in message
+    assert "\x1b" not in message
+    assert "\x0b" not in message
     assert "\\x1b[31m" in message
 
 

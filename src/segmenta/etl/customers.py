@@ -33,6 +33,23 @@ class CustomerTable:
     rows_in: int
 
 
+#: a customer table of which fewer than this share has invoices is called out in the summary
+FEW_MATCHED = 0.5
+
+
+def match_note(customers: int, matched: int, invoiced: int) -> str | None:
+    """The summary's warning when none or few of a customer table's ``customers`` are among
+    the ``invoiced`` customers of the warehouse (``matched`` are); None when most are, or
+    when no invoices are loaded to match."""
+    if invoiced == 0 or customers == 0 or matched >= FEW_MATCHED * customers:
+        return None
+    share = "none of them" if matched == 0 else f"only {matched:,} of them"
+    return (
+        f"{customers:,} customers, {share} in the invoices loaded "
+        f"({matched:,} of {invoiced:,} invoiced customers): do the customer ids match?"
+    )
+
+
 def _number(col: str) -> pl.Expr:
     return (
         pl.col(col)

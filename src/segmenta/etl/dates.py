@@ -103,9 +103,7 @@ def date_evidence(frame: pl.LazyFrame, text: pl.Expr, row: str) -> DateEvidence:
             text.filter(cond).first().alias(f"{kind}_value"),
         ]
     stats = frame.select(exprs).collect(engine="streaming").row(0, named=True)
-    examples = {
-        k: (stats[f"{k}_row"], stats[f"{k}_value"]) if stats[k] else None for k in kinds
-    }
+    examples = {k: (stats[f"{k}_row"], stats[f"{k}_value"]) if stats[k] else None for k in kinds}
     return DateEvidence(
         int(stats["day_first"] or 0),
         int(stats["month_first"] or 0),

@@ -27,7 +27,7 @@ from segmenta.etl.columns import (
     INVOICE_REQUIRED,
     normalise_header,
 )
-from segmenta.etl.customers import clean_customer_table
+from segmenta.etl.customers import clean_customer_table, match_note
 from segmenta.etl.display_names import display_names
 from segmenta.etl.errors import InputError
 from segmenta.etl.read import RawTable, new_workdir, read_error, read_table
@@ -75,6 +75,7 @@ class LoadResult:
     skipped_reason: str | None = None
     rejected_by_rule: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    note: str | None = None  # e.g. how few of a customer table's customers have invoices
 
     def describe(self) -> str:
         """One line for the command's summary."""
@@ -86,6 +87,7 @@ class LoadResult:
             f"{self.rows_loaded:,} loaded, {self.rows_rejected:,} rejected"
             + (f" ({rules})" if rules else "")
             + f" in {self.seconds:.2f} s"
+            + (f"; {self.note}" if self.note else "")
         )
 
 
@@ -257,6 +259,7 @@ def load_customer_file(engine: Engine, raw: RawTable, source_file: str) -> LoadR
     )
     engine.register("staged_customer_table", custs)
     engine.execute("etl/upsert_customer_table.sql")
+    result.note = match_note(custs.height, *engine.rows("etl/customer_table_matches.sql")[0])
     engine.unregister("staged_customer_table")
     if not table.attributes.is_empty():
         engine.register("staged_attributes", table.attributes)

@@ -9,9 +9,9 @@ row 0), so that every row can be traced back. Reading streams the bytes once to 
 from __future__ import annotations
 
 import codecs
-import os
 import csv
 import hashlib
+import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -116,7 +116,9 @@ def scan_bytes(path: Path) -> ByteScan:
         except UnicodeDecodeError:
             is_utf8 = False
     if is_utf8:
-        return ByteScan(sha, "utf-8-sig" if first == codecs.BOM_UTF8 else "utf-8", cr_only, nul_offset)
+        return ByteScan(
+            sha, "utf-8-sig" if first == codecs.BOM_UTF8 else "utf-8", cr_only, nul_offset
+        )
     if is_cp1252:
         # cp1252 decodes only a whole file read from the start; re-check it from the start.
         return ByteScan(sha, _confirm_cp1252(path), cr_only, nul_offset)
@@ -149,7 +151,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def transcode_to_utf8(path: Path, encoding: str, directory: Path, *, cr_to_lf: bool = False) -> Path:
+def transcode_to_utf8(
+    path: Path, encoding: str, directory: Path, *, cr_to_lf: bool = False
+) -> Path:
     """Copy a text file into ``directory`` as UTF-8, chunk by chunk; with ``cr_to_lf``, old-Mac
     CR line breaks become LF (a CR never spans two chunks: it is one character)."""
     out = directory / (path.stem + ".utf8.csv")
