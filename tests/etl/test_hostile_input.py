@@ -49,6 +49,7 @@ def rows(path: Path, sql: str) -> list[tuple]:
         ("blank.csv", b"  \r\n\r\n \n", "the file is empty"),
         ("header_blank.csv", csv_text([]).encode() + b"\n\n   \n", "header but no data rows"),
         ("header_cr.csv", ",".join(HEADER).encode() + b"\r", "header but no data rows"),
+        ("blank_lines.csv", csv_text([]).encode() + b" \n" * 3_000_000, "no data rows"),
         ("one_line.csv", b"x" * 2_000_000, "the first line is longer than 1,048,576"),
         ("ragged.csv", csv_text([GOOD, GOOD + ",extra", GOOD]).encode(), "row 2: could not"),
         ("dup.csv", csv_text([GOOD + ",7"], [*HEADER, "Quantity"]).encode(), "duplicate header"),
@@ -215,3 +216,13 @@ def test_every_generated_row_is_accounted_for(tmp_path: Path, frame: pl.DataFram
     assert result.rejected["reason"].null_count() == 0
     assert (result.accepted["unit_price"] > 0).all()
     assert result.accepted["unit_price"].is_finite().all()
+
+
+def test_a_parquet_file_without_rows_is_refused_and_not_remembered(tmp_path: Path) -> None:
+    path = tmp_path / "empty.parquet"
+    pl.DataFrame(schema=dict.fromkeys(HEADER, pl.String)).write_parquet(path)
+    wh = tmp_path / "wh.duckdb"
+    ingest(wh, [write_csv(tmp_path / "ok.csv", csv_text([GOOD]))])
+    with pytest.raises(InputError, match=r"empty\.parquet, row 1: the file has a header but no"):
+        ingest(wh, [path])
+    assert rows(wh, "SELECT count(*) FROM load_log WHERE source_file LIKE '%empty%'") == [(0,)]

@@ -187,12 +187,12 @@ def _header_and_data(path: Path, text_path: Path) -> str:
                 "header line of column names (is this a CSV export?)",
                 row=0,
             )
-        # data: anything but blank space in the next few lines (the load re-checks the count)
-        rest = handle.read(64 * 1024)
-    if not header_line.strip():
-        raise InputError(path, "the file is empty: expected a header line and data rows")
-    if not rest.strip() and len(rest) < 64 * 1024:
-        raise InputError(path, "the file has a header but no data rows", row=1)
+        if not header_line.strip():
+            raise InputError(path, "the file is empty: expected a header line and data rows")
+        # a data row: anything but blank space after the header (read in chunks until found)
+        while not (chunk := handle.read(CHUNK // 16)).strip():
+            if not chunk:
+                raise InputError(path, "the file has a header but no data rows", row=1)
     return header_line
 
 
