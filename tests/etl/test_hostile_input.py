@@ -229,3 +229,25 @@ def test_a_parquet_file_without_rows_is_refused_and_not_remembered(tmp_path: Pat
     with pytest.raises(InputError, match=r"empty\.parquet, row 1: the file has a header but no"):
         ingest(wh, [path])
     assert rows(wh, "SELECT count(*) FROM load_log WHERE source_file LIKE '%empty%'") == [(0,)]
+
+
+def test_an_unreadable_input_is_named_but_an_unwritable_work_folder_is_not_blamed_on_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import segmenta.etl.read as read_module
+
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(csv_text([GOOD.replace("WHITE", "CAF\xe9")]).encode("latin-1"))
+
+    def denied(on: Path):
+        def transcode(*args: object, **kwargs: object) -> Path:
+            raise PermissionError(13, "Permission denied", str(on))
+
+        return transcode
+
+    monkeypatch.setattr(read_module, "transcode_to_utf8", denied(latin))
+    with pytest.raises(InputError, match=r"latin\.csv: cannot be read: Permission denied"):
+        read_table(latin, tmp_path, lambda h: True)
+    monkeypatch.setattr(read_module, "transcode_to_utf8", denied(tmp_path / "latin.utf8.csv"))
+    with pytest.raises(PermissionError):  # the output side: left to the writer's handling
+        read_table(latin, tmp_path, lambda h: True)

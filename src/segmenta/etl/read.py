@@ -321,6 +321,8 @@ def read_table(path: Path, workdir: Path, looks_right: Callable[[Sequence[str]],
             return read_excel(path, looks_right)
         return read_csv(path, workdir)
     except PermissionError as exc:
+        if exc.filename is None or Path(exc.filename) != path:
+            raise  # the work folder's side (a transcoded copy), not the input
         raise InputError(path, f"cannot be read: {exc.strerror or exc}") from None
 
 
