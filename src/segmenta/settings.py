@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,20 @@ ENV_PREFIX = "SEGMENTA_"
 DEFAULT_MEMORY_LIMIT = "4GB"
 #: queries of the dashboard's reader slower than this many milliseconds are logged
 DEFAULT_SLOW_QUERY_MS = 500.0
+#: invoice lines dated before this are rejected (rule reject_early_dates)
+DEFAULT_MIN_INVOICE_DATE = date(1990, 1, 1)
+
+
+def _date(name: str, default: date) -> date:
+    value = _env(name)
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(
+            f"{ENV_PREFIX}{name}: expected a date like 1990-01-01, got {value!r}"
+        ) from None
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -63,6 +78,11 @@ class Settings:
     #: gunicorn worker processes, and threads per worker
     workers: int = 4
     threads: int = 4
+    #: invoice lines dated before this are rejected (``reject_early_dates``)
+    min_invoice_date: date = DEFAULT_MIN_INVOICE_DATE
+    #: how ``ingest`` reads text dates: None detects day- or month-first from each file;
+    #: 'dmy', 'mdy', 'ymd' or a strptime format (``--date-format``)
+    date_format: str | None = None
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -88,6 +108,8 @@ class Settings:
             log_level=(_env("LOG_LEVEL", "INFO") or "INFO").upper(),
             workers=int(_env("WORKERS", "4") or 4),
             threads=int(_env("THREADS", "4") or 4),
+            min_invoice_date=_date("MIN_INVOICE_DATE", DEFAULT_MIN_INVOICE_DATE),
+            date_format=_env("DATE_FORMAT") or None,
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         if "warehouse" in clean:

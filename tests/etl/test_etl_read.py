@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import polars as pl
@@ -50,12 +51,15 @@ def test_other_separators_are_sniffed(tmp_path: Path, sep: str) -> None:
 
 
 def test_us_dates_of_the_uci_csv_export(tmp_path: Path) -> None:
-    path = write_csv(
-        tmp_path / "in.csv", csv_text([LINE.replace("2010-12-01 08:26:00", "12/1/2010 8:26")])
-    )
+    # '12/1/2010' reads both ways; '12/13/2010' (a second field above 12) settles month-first
+    lines = [LINE.replace("2010-12-01 08:26:00", d) for d in ("12/1/2010 8:26", "12/13/2010 9:01")]
+    path = write_csv(tmp_path / "in.csv", csv_text(lines))
     _, result = read_clean(path, tmp_path)
     assert result.date_format == "%m/%d/%Y %H:%M"
-    assert str(result.accepted["invoice_ts"].item()) == "2010-12-01 08:26:00"
+    assert [str(t) for t in result.accepted["invoice_ts"]] == [
+        "2010-12-01 08:26:00",
+        "2010-12-13 09:01:00",
+    ]
 
 
 def test_parquet_keeps_types(tmp_path: Path) -> None:
@@ -134,3 +138,33 @@ def test_empty_and_header_only_files(tmp_path: Path, content: bytes, message: st
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"nope.csv: no such file"):
         read_table(tmp_path / "nope.csv", tmp_path, lambda h: True)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_lf_crlf_and_cr_line_endings_all_load_the_same_rows(tmp_path: Path, newline: str) -> None:
+    lines = [LINE, LINE.replace("536365", "536366"), LINE.replace("536365", "536367")]
+    path = tmp_path / "in.csv"
+    path.write_bytes(csv_text(lines).replace("\n", newline).encode("utf-8"))
+    raw, result = read_clean(path, tmp_path)
+    assert result.rows_in == 3
+    assert result.accepted["invoice_no"].to_list() == ["536365", "536366", "536367"]
+    assert result.accepted["country"].to_list() == ["United Kingdom"] * 3, "no CR left over"
+    assert raw.sha256 == hashlib.sha256(path.read_bytes()).hexdigest(), "the file's own bytes"
+
+
+def test_cr_only_cp1252_file_is_transcoded_once(tmp_path: Path) -> None:
+    path = tmp_path / "mac.csv"
+    path.write_bytes(csv_text([LINE]).replace("\n", "\r").encode("cp1252"))
+    raw, result = read_clean(path, tmp_path)
+    assert raw.encoding == "cp1252"
+    assert result.accepted["description"].item() == "CAFÉ CRÈME MUG £"
+
+
+def test_utf16_export_with_bom_is_decoded(tmp_path: Path) -> None:
+    # Excel's "Unicode text" export: UTF-16 with a BOM, tab-separated, CRLF
+    path = tmp_path / "unicode.txt"
+    text = csv_text([LINE.replace(",", "\t")], sep="\t").replace("\n", "\r\n")
+    path.write_bytes(text.encode("utf-16"))
+    raw, result = read_clean(path, tmp_path)
+    assert raw.encoding == "utf-16"
+    assert result.accepted["description"].item() == "CAFÉ CRÈME MUG £"

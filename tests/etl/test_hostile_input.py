@@ -45,6 +45,15 @@ def rows(path: Path, sql: str) -> list[tuple]:
             "required column(s) missing",
         ),
         ("binary.parquet", b"PAR1 not really parquet", "not a readable Parquet file"),
+        ("garbage.csv", bytes(range(256)) * 40, "is a NUL byte: this is not a text (CSV) file"),
+        ("blank.csv", b"  \r\n\r\n \n", "the file is empty"),
+        ("header_blank.csv", csv_text([]).encode() + b"\n\n   \n", "header but no data rows"),
+        ("header_cr.csv", ",".join(HEADER).encode() + b"\r", "header but no data rows"),
+        ("blank_lines.csv", csv_text([]).encode() + b" \n" * 3_000_000, "no data rows"),
+        ("one_line.csv", b"x" * 2_000_000, "the first line is longer than 1,048,576"),
+        ("ragged.csv", csv_text([GOOD, GOOD + ",extra", GOOD]).encode(), "row 2: could not"),
+        ("dup.csv", csv_text([GOOD + ",7"], [*HEADER, "Quantity"]).encode(), "duplicate header"),
+        ("notzip.xlsx", b"PK\x03\x04" + bytes(500), "not a readable Excel workbook"),
     ],
 )
 def test_broken_files_fail_clearly_and_change_nothing(
@@ -60,6 +69,44 @@ def test_broken_files_fail_clearly_and_change_nothing(
     assert name in str(info.value)
     assert message in str(info.value)
     assert wh.resolve().read_bytes() == before
+    assert len(str(info.value).splitlines()) == 1
+
+
+def test_truncated_parquet_and_zip_of_garbage_fail_in_one_line(tmp_path: Path) -> None:
+    import zipfile
+
+    full = tmp_path / "full.parquet"
+    pl.DataFrame({h: ["1"] * 5000 for h in HEADER}).write_parquet(full)
+    data = full.read_bytes()
+    cases = {"trunc.parquet": data[: len(data) // 2], "mid.parquet": data[:100] + data[200:]}
+    for name, content in cases.items():
+        (tmp_path / name).write_bytes(content)
+    with zipfile.ZipFile(tmp_path / "garbage.xlsx", "w") as book:
+        book.writestr("xl/workbook.xml", "not xml <<<")
+    for name in [*cases, "garbage.xlsx"]:
+        with pytest.raises(InputError) as info:
+            ingest(tmp_path / "wh.duckdb", [tmp_path / name])
+        assert name in str(info.value)
+        assert len(str(info.value).splitlines()) == 1
+    assert not (tmp_path / "wh.duckdb").exists()
+
+
+def test_a_huge_data_line_is_one_rejected_row(tmp_path: Path) -> None:
+    huge = GOOD.replace("WHITE HEART", "Y" * 20_000_000)
+    wh = tmp_path / "wh.duckdb"
+    report = ingest(wh, [write_csv(tmp_path / "huge.csv", csv_text([huge, GOOD]))])
+    assert (report.results[0].rows_in, report.results[0].rows_loaded) == (2, 2)
+
+
+def test_control_characters_in_a_header_do_not_break_the_message_line(tmp_path: Path) -> None:
+    path = tmp_path / "ctl.csv"
+    path.write_bytes(b"a\x1b[31m,b\x0bc\n1,2\n")
+    with pytest.raises(InputError) as info:
+        ingest(tmp_path / "wh.duckdb", [path])
+    message = str(info.value)
+    assert "\x1b" not in message
+    assert "\x0b" not in message
+    assert "\\x1b[31m" in message
 
 
 def test_extreme_numbers_and_long_strings(tmp_path: Path) -> None:
@@ -111,10 +158,13 @@ def test_formula_cells_are_harmless_in_csv_exports(tmp_path: Path) -> None:
             )
         ],
     )
+    # '@evil' is no customer id (reject_bad_customer_id): its raw values are kept as they were
     frame = run_read_only_query(
-        wh, "SELECT description, customer_id FROM v_invoice_line ORDER BY line_id"
+        wh,
+        "SELECT description, customer_id FROM v_invoice_line "
+        "UNION ALL SELECT description, customer_id FROM rejected_row",
     )
-    assert frame["description"][0].startswith("=HYPERLINK"), "stored as it was"
+    assert frame.rows() == [('=HYPERLINK("http://x","click")', "1"), ("+cmd", "@evil")]
     exported = to_csv(frame)
     for line in exported.splitlines()[1:]:
         assert line[0] not in "=+-@", line
@@ -169,3 +219,35 @@ def test_every_generated_row_is_accounted_for(tmp_path: Path, frame: pl.DataFram
     assert result.rejected["reason"].null_count() == 0
     assert (result.accepted["unit_price"] > 0).all()
     assert result.accepted["unit_price"].is_finite().all()
+
+
+def test_a_parquet_file_without_rows_is_refused_and_not_remembered(tmp_path: Path) -> None:
+    path = tmp_path / "empty.parquet"
+    pl.DataFrame(schema=dict.fromkeys(HEADER, pl.String)).write_parquet(path)
+    wh = tmp_path / "wh.duckdb"
+    ingest(wh, [write_csv(tmp_path / "ok.csv", csv_text([GOOD]))])
+    with pytest.raises(InputError, match=r"empty\.parquet, row 1: the file has a header but no"):
+        ingest(wh, [path])
+    assert rows(wh, "SELECT count(*) FROM load_log WHERE source_file LIKE '%empty%'") == [(0,)]
+
+
+def test_an_unreadable_input_is_named_but_an_unwritable_work_folder_is_not_blamed_on_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import segmenta.etl.read as read_module
+
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(csv_text([GOOD.replace("WHITE", "CAF\xe9")]).encode("latin-1"))
+
+    def denied(on: Path):
+        def transcode(*args: object, **kwargs: object) -> Path:
+            raise PermissionError(13, "Permission denied", str(on))
+
+        return transcode
+
+    monkeypatch.setattr(read_module, "transcode_to_utf8", denied(latin))
+    with pytest.raises(InputError, match=r"latin\.csv: cannot be read: Permission denied"):
+        read_table(latin, tmp_path, lambda h: True)
+    monkeypatch.setattr(read_module, "transcode_to_utf8", denied(tmp_path / "latin.utf8.csv"))
+    with pytest.raises(PermissionError):  # the output side: left to the writer's handling
+        read_table(latin, tmp_path, lambda h: True)

@@ -48,6 +48,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         port=getattr(args, "port", None),
         debug=getattr(args, "debug", None),
         seed=getattr(args, "seed", None),
+        date_format=getattr(args, "date_format", None),
     )
 
 

@@ -9,10 +9,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from segmenta.cli.errors import CliError
 from segmenta.cli.explain import explain_page
 from segmenta.settings import Settings
+
+if TYPE_CHECKING:
+    from segmenta.etl.rules import RuleSet
 
 
 def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
@@ -35,11 +40,28 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         settings.warehouse,
         list(args.files),
         customer_file=args.customers,
+        rules=_ingest_rules(settings),
         memory_limit=settings.memory_limit,
         replace_invoices=args.replace_invoices,
     )
     print(report.summary())
     return 0
+
+
+def _ingest_rules(settings: Settings) -> RuleSet:
+    """The default rules with the settings' date range and date format (checked here)."""
+    from segmenta.etl.dates import formats_for
+    from segmenta.etl.rules import DEFAULT_RULES
+
+    try:
+        formats_for(settings.date_format)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    return replace(
+        DEFAULT_RULES,
+        min_invoice_date=settings.min_invoice_date,
+        date_format=settings.date_format,
+    )
 
 
 def cmd_model(args: argparse.Namespace, settings: Settings) -> int:

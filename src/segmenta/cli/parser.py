@@ -54,6 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="a corrected re-export: an invoice number already loaded replaces the earlier "
         "lines (kept in rejected_row) instead of being rejected as already_loaded_invoice",
     )
+    p.add_argument(
+        "--date-format",
+        default=None,
+        metavar="FORMAT",
+        help="how to read text dates: dmy (05/06/2011 is 5 June), mdy (May 6), ymd, or a "
+        "strptime format such as '%%d/%%m/%%Y %%H:%%M' (default $SEGMENTA_DATE_FORMAT, else "
+        "detected from each file; a file whose dates read both ways is refused)",
+    )
     _add_warehouse(p)
 
     p = sub.add_parser("model", help="compute features, segments and churn scores as one model run")

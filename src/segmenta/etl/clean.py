@@ -12,16 +12,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 
 import polars as pl
 
 from segmenta.etl import countries
 from segmenta.etl.columns import INVOICE_ALIASES, INVOICE_REQUIRED, match_columns
-from segmenta.etl.parse import PARSE_PROBLEM, RAW_PREFIX, REJECT_RULE, ParseCheck, parse_values
+from segmenta.etl.parse import (
+    PARSE_PROBLEM,
+    RAW_PREFIX,
+    REJECT_RULE,
+    ParseCheck,
+    parse_values,
+    valid_customer_id,
+)
 from segmenta.etl.read import SOURCE_ROW, RawTable
-from segmenta.etl.rules import DEFAULT_RULES, RuleSet
+from segmenta.etl.rules import DEFAULT_RULES, MIN_INVOICE_DATE, RuleSet
 
 #: the typed columns of a cleaned invoice line, in order
 LINE_COLUMNS = (
@@ -107,6 +114,17 @@ def reject_future_dates(lf: pl.LazyFrame, now: datetime) -> pl.LazyFrame:
     return _reject(lf, "reject_future_dates", pl.col("invoice_ts") > now + timedelta(days=1))
 
 
+def reject_early_dates(lf: pl.LazyFrame, earliest: date) -> pl.LazyFrame:
+    """Rule ``reject_early_dates``: dated before ``earliest`` (placeholders, format errors)."""
+    start = datetime(earliest.year, earliest.month, earliest.day)
+    return _reject(lf, "reject_early_dates", pl.col("invoice_ts") < start)
+
+
+def reject_bad_customer_id(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Rule ``reject_bad_customer_id``: a customer id that is not a whole positive number."""
+    return _reject(lf, "reject_bad_customer_id", ~valid_customer_id(pl.col("customer_id")))
+
+
 def cruk_as_purchase(lf: pl.LazyFrame, codes: tuple[str, ...]) -> pl.LazyFrame:
     """Rule ``cruk_as_purchase``: charity lines (stock ``codes``) count as purchases."""
     return lf.with_columns(
@@ -143,7 +161,7 @@ class InvoicePlan:
 
 
 def apply_row_rules(lf: pl.LazyFrame, rules: RuleSet, now: datetime) -> pl.LazyFrame:
-    """The enabled row rules after parsing (rules 2-8 of :data:`~segmenta.etl.rules.RULES`), in order."""
+    """The enabled row rules after parsing (rules 2-10 of :data:`~segmenta.etl.rules.RULES`), in order."""
     steps: tuple[tuple[str, Callable[[pl.LazyFrame], pl.LazyFrame]], ...] = (
         ("uppercase_codes", uppercase_codes),
         ("normalise_country", normalise_country),
@@ -154,6 +172,8 @@ def apply_row_rules(lf: pl.LazyFrame, rules: RuleSet, now: datetime) -> pl.LazyF
             partial(reject_non_product_codes, codes=rules.non_product_codes),
         ),
         ("reject_future_dates", partial(reject_future_dates, now=now)),
+        ("reject_early_dates", partial(reject_early_dates, earliest=rules.min_invoice_date)),
+        ("reject_bad_customer_id", reject_bad_customer_id),
         ("cruk_as_purchase", partial(cruk_as_purchase, codes=rules.charity_codes)),
     )
     for name, step in steps:
@@ -184,12 +204,16 @@ def plan_invoices(
     """
     now = now or datetime.now().replace(microsecond=0)  # noqa: DTZ005 - exports use local time
     mapping = match_columns(raw.path, raw.headers, INVOICE_ALIASES, INVOICE_REQUIRED)
-    lf, checks, date_format = parse_values(raw, mapping, raw.decimal_comma)
+    lf, checks, date_format = parse_values(raw, mapping, raw.decimal_comma, rules.date_format)
     lf = apply_row_rules(lf, rules, now).with_columns(
         pl.col("country").fill_null(countries.UNKNOWN)
     )
     rejected = explain_rejections(
-        lf.filter(pl.col(REJECT_RULE).is_not_null()), raw.headers, mapping, checks
+        lf.filter(pl.col(REJECT_RULE).is_not_null()),
+        raw.headers,
+        mapping,
+        checks,
+        rules.min_invoice_date,
     )
     return InvoicePlan(
         accepted_lines(lf), rejected, date_format, rules.enabled("flag_exact_duplicates")
@@ -215,7 +239,11 @@ def clean_invoices(
 
 
 def explain_rejections(
-    rejected: pl.LazyFrame, headers: list[str], mapping: dict[str, str], checks: list[ParseCheck]
+    rejected: pl.LazyFrame,
+    headers: list[str],
+    mapping: dict[str, str],
+    checks: list[ParseCheck],
+    earliest: date = MIN_INVOICE_DATE,
 ) -> pl.LazyFrame:
     """Reasons and raw text for the rejected rows (computed after the filter: only for them)."""
     canon = {v: k for k, v in mapping.items()}
@@ -249,6 +277,16 @@ def explain_rejections(
         )
         .when(rule == "reject_future_dates")
         .then(pl.format("invoice date {} is in the future", pl.col("invoice_ts")))
+        .when(rule == "reject_early_dates")
+        .then(pl.format("invoice date {} is before {}", pl.col("invoice_ts"), pl.lit(earliest)))
+        .when(rule == "reject_bad_customer_id")
+        .then(
+            pl.format(
+                "column '{}': customer id '{}' is not a whole positive number",
+                pl.lit(mapping.get("customer_id", "customer_id")),
+                raw_by_canon.get("customer_id", pl.col("customer_id")).cast(pl.String),
+            )
+        )
         .otherwise(pl.format("rejected by {}", rule))
     )
     raw_json = pl.struct([expr.alias(h) for h, expr in raw_text.items()]).struct.json_encode()

@@ -43,22 +43,47 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
+def refuse_duplicate_headers(path: Path, headers: list[str]) -> None:
+    """Raise naming the headers that are equal after :func:`normalise_header` ('Quantity'
+    twice, 'Customer ID' and 'CustomerID'): which one holds the values cannot be guessed.
+
+    Headers with no letter or digit (empty cells) are not compared."""
+    seen: dict[str, tuple[int, str]] = {}
+    for i, header in enumerate(headers):
+        norm = normalise_header(header)
+        if not norm:
+            continue
+        if norm in seen:
+            j, first = seen[norm]
+            raise InputError(
+                path,
+                f"duplicate header: column {j + 1} {first!r} and column {i + 1} {header!r} "
+                "name the same column; rename or remove one of them",
+            )
+        seen[norm] = (i, header)
+
+
 def match_columns(
     path: Path,
     headers: list[str],
     aliases: Mapping[str, tuple[str, ...]],
     required: tuple[str, ...],
 ) -> dict[str, str]:
-    """Map canonical names to the file's headers; raise naming what is missing."""
-    by_norm: dict[str, str] = {}
-    for header in headers:
-        by_norm.setdefault(normalise_header(header), header)
+    """Map canonical names to the file's headers; raise naming what is missing, or the
+    headers that are two spellings of one column ('Invoice' and 'InvoiceNo')."""
+    refuse_duplicate_headers(path, headers)
+    by_norm = {normalise_header(h): h for h in headers}
     found: dict[str, str] = {}
     for canonical, spellings in aliases.items():
-        for spelling in spellings:
-            if spelling in by_norm:
-                found[canonical] = by_norm[spelling]
-                break
+        matches = [by_norm[s] for s in spellings if s in by_norm]
+        if len(matches) > 1:
+            raise InputError(
+                path,
+                f"conflicting headers: {' and '.join(map(repr, matches))} all name "
+                f"{canonical}; keep one of them (rename or remove the others)",
+            )
+        if matches:
+            found[canonical] = matches[0]
     missing = [c for c in required if c not in found]
     if missing:
         wanted = "; ".join(

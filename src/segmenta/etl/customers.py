@@ -8,7 +8,9 @@ import polars as pl
 from polars.expr.whenthen import ChainedThen, Then
 
 from segmenta.etl.columns import CUSTOMER_ALIASES, CUSTOMER_REQUIRED, match_columns
-from segmenta.etl.read import SOURCE_ROW, RawTable
+from segmenta.etl.errors import InputError
+from segmenta.etl.parse import customer_id_text, valid_customer_id
+from segmenta.etl.read import SOURCE_ROW, RawTable, read_error
 
 GENDERS = {
     "f": "Female",
@@ -31,6 +33,23 @@ class CustomerTable:
     rows_in: int
 
 
+#: a customer table of which fewer than this share has invoices is called out in the summary
+FEW_MATCHED = 0.5
+
+
+def match_note(customers: int, matched: int, invoiced: int) -> str | None:
+    """The summary's warning when none or few of a customer table's ``customers`` are among
+    the ``invoiced`` customers of the warehouse (``matched`` are); None when most are, or
+    when no invoices are loaded to match."""
+    if invoiced == 0 or customers == 0 or matched >= FEW_MATCHED * customers:
+        return None
+    share = "none of them" if matched == 0 else f"only {matched:,} of them"
+    return (
+        f"{customers:,} customers, {share} in the invoices loaded "
+        f"({matched:,} of {invoiced:,} invoiced customers): do the customer ids match?"
+    )
+
+
 def _number(col: str) -> pl.Expr:
     return (
         pl.col(col)
@@ -42,11 +61,17 @@ def _number(col: str) -> pl.Expr:
 
 
 def clean_customer_table(raw: RawTable) -> CustomerTable:
-    """Typed customers; rows without an id, with a duplicate id, or with unreadable numbers are rejected."""
+    """Typed customers; rows without an id, with an id that is no whole positive number
+    (``reject_bad_customer_id``), a duplicate id, or unreadable numbers are rejected."""
     mapping = match_columns(raw.path, raw.headers, CUSTOMER_ALIASES, CUSTOMER_REQUIRED)
-    df = raw.frame.collect()
+    try:
+        df = raw.frame.collect()
+    except pl.exceptions.PolarsError as exc:
+        raise read_error(raw, exc) from None
+    if df.height == 0:
+        raise InputError(raw.path, "the file has a header but no data rows", row=1)
     h_id = mapping["customer_id"]
-    cid = pl.col(h_id).cast(pl.String).str.strip_chars().str.replace(r"^(\d+)\.0+$", "$1")
+    cid = customer_id_text(h_id, df.schema[h_id])
     out = df.select(
         pl.col(SOURCE_ROW).cast(pl.Int64),
         pl.when(cid.str.len_chars() > 0).then(cid).alias("customer_id"),
@@ -71,6 +96,14 @@ def clean_customer_table(raw: RawTable) -> CustomerTable:
     )
     checks: list[tuple[pl.Expr, pl.Expr]] = [
         (pl.col("customer_id").is_null(), pl.lit(f"column '{h_id}': value missing")),
+        (
+            ~valid_customer_id(pl.col("customer_id")),
+            pl.format(
+                "column '{}': customer id '{}' is not a whole positive number",
+                pl.lit(h_id),
+                pl.col("customer_id"),
+            ),
+        ),
         (
             pl.col("customer_id").is_first_distinct().not_(),
             pl.format(
@@ -106,14 +139,23 @@ def clean_customer_table(raw: RawTable) -> CustomerTable:
     reason: Then | ChainedThen = pl.when(checks[0][0]).then(checks[0][1])
     for cond, text in checks[1:]:
         reason = reason.when(cond).then(text)
-    out = out.with_columns(reason.otherwise(pl.lit(None, pl.String)).alias("reason"))
+    rule = (
+        pl.when(checks[0][0])
+        .then(pl.lit("parse_values"))
+        .when(checks[1][0])
+        .then(pl.lit("reject_bad_customer_id"))
+        .otherwise(pl.lit("parse_values"))
+    )
+    out = out.with_columns(
+        reason.otherwise(pl.lit(None, pl.String)).alias("reason"), rule.alias("rule")
+    )
     raw_json = df.select(
         pl.struct([pl.col(h).cast(pl.String) for h in raw.headers]).struct.json_encode()
     )
     out = out.with_columns(raw_json.to_series().alias("raw_values"))
     good = out.filter(pl.col("reason").is_null())
     rejected = out.filter(pl.col("reason").is_not_null()).select(
-        SOURCE_ROW, pl.lit("parse_values").alias("rule"), "reason", "customer_id", "raw_values"
+        SOURCE_ROW, "rule", "reason", "customer_id", "raw_values"
     )
     known = set(mapping.values())
     extra = [h for h in raw.headers if h not in known]

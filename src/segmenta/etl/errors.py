@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+#: control characters (line breaks, escapes) a message must not print as they are
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: a message longer than this is cut (a header line of a binary file, a huge value)
+MAX_MESSAGE = 1000
+
+
+def printable(text: str) -> str:
+    """``text`` on one line: control characters escaped, cut to :data:`MAX_MESSAGE` chars."""
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
 
 
 class InputError(ValueError):
@@ -24,4 +36,4 @@ class InputError(ValueError):
             where += f", row {row}"
         if column is not None:
             where += f", column {column!r}"
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{printable(where)}: {printable(message)}")

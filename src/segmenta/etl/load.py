@@ -30,7 +30,7 @@ from segmenta.etl.columns import (
     INVOICE_REQUIRED,
     normalise_header,
 )
-from segmenta.etl.customers import clean_customer_table
+from segmenta.etl.customers import clean_customer_table, match_note
 from segmenta.etl.dimensions import (
     NON_PRODUCT_STOCK_CODES,
     first_spellings,
@@ -47,7 +47,7 @@ from segmenta.etl.invoice_keys import (
     settle_invoice_keys,
     stage_invoice_keys,
 )
-from segmenta.etl.read import SOURCE_ROW, RawTable, new_workdir, read_table
+from segmenta.etl.read import SOURCE_ROW, RawTable, new_workdir, read_error, read_table
 from segmenta.etl.rules import DEFAULT_RULES, RuleSet
 from segmenta.settings import DEFAULT_MEMORY_LIMIT
 from segmenta.warehouse.aggregates import refresh_aggregates
@@ -55,6 +55,10 @@ from segmenta.warehouse.connection import write_transaction
 from segmenta.warehouse.write_errors import classify
 
 log = logging.getLogger(__name__)
+
+
+#: the rules a customer table's rows go through (load_log.rules)
+CUSTOMER_TABLE_RULES = "parse_values,reject_bad_customer_id"
 
 
 @dataclass
@@ -72,6 +76,7 @@ class LoadResult:
     seconds: float = 0.0
     keys: InvoiceKeys | None = None  # invoices an earlier load held (invoice files)
     replaced_customers: list[int] = field(default_factory=list)
+    note: str | None = None  # e.g. how few of a customer table's customers have invoices
 
     def describe(self) -> str:
         """One line for the command's summary."""
@@ -84,6 +89,7 @@ class LoadResult:
             + (f" ({rules})" if rules else "")
             + (self.keys.describe() if self.keys else "")
             + f" in {self.seconds:.2f} s"
+            + (f"; {self.note}" if self.note else "")
         )
 
 
@@ -149,10 +155,7 @@ def stage_invoices(raw: RawTable, rules: RuleSet, workdir: Path) -> StagedInvoic
     except pl.exceptions.PolarsError as exc:
         if (failure := classify(exc)) is not None:  # the work folder's disk, not the input
             raise OSError(failure.code, failure.reason, str(accepted)) from exc
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(
-            raw.path, f"could not be read as a {raw.file_format.upper()} table: {first}"
-        ) from None
+        raise read_error(raw, exc) from None
     return StagedInvoices(accepted, rejected, plan.flag_duplicates)
 
 
@@ -200,6 +203,8 @@ def load_invoice_file(
         pl.scan_parquet(staged.rejected).select(pl.len()).collect().item() + keys.rejected_lines
     )
     result.rows_in = result.rows_loaded + result.rows_rejected
+    if result.rows_in == 0:  # nothing to account for: refused, and not remembered as loaded
+        raise InputError(raw.path, "the file has a header but no data rows", row=1)
     result.rejected_by_rule = dict(engine.rows("etl/staged_rejections_by_rule.sql"))
     if keys.rejected_lines:
         result.rejected_by_rule["already_loaded_invoice"] = keys.rejected_lines
@@ -241,6 +246,7 @@ def load_customer_file(engine: Engine, raw: RawTable, source_file: str) -> LoadR
     )
     engine.register("staged_customer_table", custs)
     engine.execute("etl/upsert_customer_table.sql")
+    result.note = match_note(custs.height, *engine.rows("etl/customer_table_matches.sql")[0])
     engine.unregister("staged_customer_table")
     if not table.attributes.is_empty():
         engine.register("staged_attributes", table.attributes)
@@ -269,7 +275,7 @@ def load_customer_file(engine: Engine, raw: RawTable, source_file: str) -> LoadR
     result.rows_rejected = table.rejected.height
     result.rejected_by_rule = dict(table.rejected.group_by("rule").len().iter_rows())
     result.load_id = load_id
-    _log_load(engine, result, raw, DEFAULT_RULES, started, rule_names="parse_values")
+    _log_load(engine, result, raw, DEFAULT_RULES, started, rule_names=CUSTOMER_TABLE_RULES)
     result.seconds = time.perf_counter() - t0
     return result
 

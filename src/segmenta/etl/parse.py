@@ -15,6 +15,7 @@ import polars as pl
 from polars.expr.whenthen import ChainedThen, Then
 
 from segmenta.etl.columns import INVOICE_REQUIRED
+from segmenta.etl.dates import DATE_FORMATS, choose_date_format, text_date_formats
 from segmenta.etl.read import SOURCE_ROW, RawTable
 
 #: the column naming the rule that rejected a row (null while no rule has)
@@ -23,22 +24,8 @@ REJECT_RULE = "reject_rule"
 RAW_PREFIX = "__raw_"
 #: the column holding the index of a row's first failing ParseCheck (null: it parses)
 PARSE_PROBLEM = "parse_problem"
-#: the text date formats tried, the one that reads most of a sample wins
-DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%Y-%m-%d",
-    "%m/%d/%Y",
-    "%d/%m/%Y",
-)
+#: a value that starts like a day and a month (``05/06/2011``)
+_DAY_MONTH_HINT = r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}"
 
 
 @dataclass(frozen=True)
@@ -51,23 +38,6 @@ class ParseCheck:
 
 def _as_text(header: str) -> pl.Expr:
     return pl.col(header).cast(pl.String).str.strip_chars()
-
-
-def choose_date_format(sample: pl.Series) -> str | None:
-    """The format in :data:`DATE_FORMATS` that reads the most of ``sample`` (text dates)."""
-    values = sample.drop_nulls().str.strip_chars()
-    if values.is_empty():
-        return None
-    best, best_ok = None, 0
-    for fmt in DATE_FORMATS:
-        ok = int(
-            values.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True)
-            .is_not_null()
-            .sum()
-        )
-        if ok > best_ok:
-            best, best_ok = fmt, ok
-    return best
 
 
 def _date_example(date_format: str | None) -> str:
@@ -110,8 +80,14 @@ def _parse_price(header: str, dtype: pl.DataType, decimal_comma: bool) -> pl.Exp
     return pl.when(price.is_finite()).then(price)
 
 
-def _parse_timestamp(raw: RawTable, header: str, dtype: pl.DataType) -> tuple[pl.Expr, str | None]:
-    """Naive UTC-free Datetime("us") timestamps, and the text format chosen (None if typed)."""
+def _parse_timestamp(
+    raw: RawTable, header: str, dtype: pl.DataType, spec: str | None = None
+) -> tuple[pl.Expr, str | None]:
+    """Naive UTC-free Datetime("us") timestamps, and the text format chosen (None if typed).
+
+    Text dates: the formats of ``spec`` (``--date-format``), else of the day/month order the
+    whole file settles (:func:`~segmenta.etl.dates.text_date_formats`); of those, the one
+    that reads most of the first rows."""
     if isinstance(dtype, pl.Datetime):
         ts = pl.col(header)
         if dtype.time_zone is not None:
@@ -120,7 +96,11 @@ def _parse_timestamp(raw: RawTable, header: str, dtype: pl.DataType) -> tuple[pl
     if dtype == pl.Date:
         return pl.col(header).cast(pl.Datetime("us")), None
     sample = raw.frame.select(_as_text(header)).head(20_000).collect().to_series()
-    date_format = choose_date_format(sample)
+    if spec is None and not sample.str.contains(_DAY_MONTH_HINT).any():
+        formats = DATE_FORMATS  # no day/month date in the first rows: no order to settle
+    else:
+        formats = text_date_formats(raw.path, raw.frame, _as_text(header), header, SOURCE_ROW, spec)
+    date_format = choose_date_format(sample, formats)
     ts = (
         _as_text(header).str.strptime(pl.Datetime("us"), date_format, strict=False, exact=True)
         if date_format
@@ -129,23 +109,31 @@ def _parse_timestamp(raw: RawTable, header: str, dtype: pl.DataType) -> tuple[pl
     return ts, date_format
 
 
+def customer_id_text(header: str, dtype: pl.DataType) -> pl.Expr:
+    """Customer ids as text: a float's '.0' and leading zeros dropped ('017850.0' -> '17850');
+    empty ids become null. Other values stay as written, for ``reject_bad_customer_id``."""
+    col = pl.col(header)
+    if dtype.is_float():
+        whole = pl.when(col == col.round(0)).then(col.cast(pl.Int64, strict=False).cast(pl.String))
+        cid = pl.coalesce(whole, col.cast(pl.String))
+    elif dtype.is_integer():
+        cid = col.cast(pl.String)
+    else:
+        cid = col.cast(pl.String).str.strip_chars().str.replace(r"^0*(\d+?)(?:\.0+)?$", "$1")
+    return pl.when(cid.str.len_chars() > 0).then(cid)
+
+
+def valid_customer_id(cid: pl.Expr) -> pl.Expr:
+    """Whether a :func:`customer_id_text` id is absent or a whole positive number."""
+    return cid.is_null() | cid.str.contains(r"^[1-9][0-9]*$")
+
+
 def _parse_customer_id(mapping: dict[str, str], schema: pl.Schema) -> pl.Expr:
-    """Customer ids as text without a float's '.0'; empty or absent ids become null."""
+    """The customer id column as :func:`customer_id_text` (null where the file has none)."""
     if "customer_id" not in mapping:
         return pl.lit(None, pl.String)
     header = mapping["customer_id"]
-    dtype = schema[header]
-    if dtype.is_float():
-        cid = (
-            pl.when(pl.col(header) == pl.col(header).round(0))
-            .then(pl.col(header).cast(pl.Int64, strict=False).cast(pl.String))
-            .otherwise(pl.col(header).cast(pl.String))
-        )
-    elif dtype.is_integer():
-        cid = pl.col(header).cast(pl.String)
-    else:
-        cid = _as_text(header).str.replace(r"^(\d+)\.0+$", "$1")
-    return pl.when(cid.str.len_chars() > 0).then(cid)
+    return customer_id_text(header, schema[header])
 
 
 def _first_problem(
@@ -175,14 +163,16 @@ def _first_problem(
 
 
 def parse_values(
-    raw: RawTable, mapping: dict[str, str], decimal_comma: bool
+    raw: RawTable, mapping: dict[str, str], decimal_comma: bool, date_format: str | None = None
 ) -> tuple[pl.LazyFrame, list[ParseCheck], str | None]:
-    """Typed canonical columns, plus the index (into the checks) of each row's first failure."""
+    """Typed canonical columns, plus the index (into the checks) of each row's first failure.
+
+    ``date_format`` is ``--date-format`` (``dmy``, ``mdy``, ``ymd`` or a strptime format)."""
     schema = raw.frame.collect_schema()
     qty = _parse_quantity(mapping["quantity"], schema[mapping["quantity"]])
     price = _parse_price(mapping["unit_price"], schema[mapping["unit_price"]], decimal_comma)
-    ts, date_format = _parse_timestamp(
-        raw, mapping["invoice_date"], schema[mapping["invoice_date"]]
+    ts, chosen_format = _parse_timestamp(
+        raw, mapping["invoice_date"], schema[mapping["invoice_date"]], date_format
     )
     checks, problem = _first_problem(
         mapping,
@@ -190,7 +180,7 @@ def parse_values(
         [
             ("quantity", qty, "a whole number"),
             ("unit_price", price, "a finite number"),
-            ("invoice_date", ts, f"a date like '{_date_example(date_format)}'"),
+            ("invoice_date", ts, f"a date like '{_date_example(chosen_format)}'"),
         ],
     )
     exprs = [
@@ -209,4 +199,4 @@ def parse_values(
         .otherwise(pl.lit(None, pl.String))
         .alias(REJECT_RULE)
     )
-    return lf, checks, date_format
+    return lf, checks, chosen_format

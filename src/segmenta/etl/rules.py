@@ -10,6 +10,7 @@ reproduces the published high-value-customer study on the UCI Online Retail file
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 RuleKind = Literal["parse", "transform", "reject", "flag", "customer"]
@@ -18,6 +19,8 @@ NON_PRODUCT_CODES = ("AMAZONFEE", "B", "BANK CHARGES", "M", "S")
 CHARITY_CODES = ("CRUK",)
 EXCLUDED_CUSTOMERS = ("12346", "16446", "15098", "15749")
 HEAVY_RETURN_SHARE = 0.9
+#: the first plausible invoice date (earlier ones are format errors or placeholders)
+MIN_INVOICE_DATE = date(1990, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,11 @@ class RuleSet:
     excluded_customers: tuple[str, ...] = EXCLUDED_CUSTOMERS
     heavy_return_share: float = HEAVY_RETURN_SHARE
     disabled: frozenset[str] = field(default_factory=frozenset)
+    #: lines dated before this are rejected (``reject_early_dates``)
+    min_invoice_date: date = MIN_INVOICE_DATE
+    #: how text dates are read (``parse_values``): None detects day/month order from the
+    #: file; 'dmy', 'mdy', 'ymd' or a strptime format (``--date-format``)
+    date_format: str | None = None
 
     def enabled(self, name: str) -> bool:
         """Whether rule ``name`` runs."""
@@ -87,6 +95,19 @@ RULES: tuple[Rule, ...] = (
         "reject_future_dates",
         "reject",
         "Lines dated more than a day after the load ran are rejected (clock or format errors).",
+    ),
+    Rule(
+        "reject_early_dates",
+        "reject",
+        "Lines dated before 1990-01-01 (the setting SEGMENTA_MIN_INVOICE_DATE) are rejected: "
+        "placeholder dates such as 0001-01-01 or 1899-12-30 and format errors.",
+    ),
+    Rule(
+        "reject_bad_customer_id",
+        "reject",
+        "Lines (and customer-table rows) whose customer id is not a whole positive number "
+        "('1.785e4', '17850.5', '-17850', 'ABC') are rejected; '17850.0' is read as 17850 and "
+        "leading zeros are dropped ('017850' = '17850'). Lines without a customer id stay.",
     ),
     Rule(
         "cruk_as_purchase",
