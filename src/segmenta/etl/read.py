@@ -13,7 +13,6 @@ import contextlib
 import csv
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
