@@ -127,8 +127,8 @@ def test_transcoded_copy_meets_a_full_disk(
     )
     real = read.transcode_to_utf8
 
-    def full(path: Path, encoding: str, directory: Path) -> Path:
-        out = real(path, encoding, directory)
+    def full(path: Path, encoding: str, directory: Path, *, cr_to_lf: bool = False) -> Path:
+        out = real(path, encoding, directory, cr_to_lf=cr_to_lf)
         raise OSError(errno.ENOSPC, "No space left on device", str(out))
 
     monkeypatch.setattr(read, "transcode_to_utf8", full)
@@ -247,10 +247,10 @@ def test_an_unreadable_input_is_the_input_s_error(
 ) -> None:
     """Reading the input is the other side: the message names the input, not the warehouse."""
 
-    def denied(path: Path) -> tuple[str, str]:
+    def denied(path: Path) -> read.ByteScan:
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    monkeypatch.setattr(read, "hash_and_detect_encoding", denied)
+    monkeypatch.setattr(read, "scan_bytes", denied)
     line = ingest_fails(wh, new_file, capsys, f"{new_file}: cannot be read: Permission denied")
     assert "while writing" not in line
 
