@@ -57,6 +57,51 @@ def money_column(field: str, header: str, decimals: int = 0, **extra: Any) -> Co
     }
 
 
+# -- labels: what follows the slicers and what is as of the model run ------------------------------
+#: Measures of the model run: they do not follow the date slicer.
+RECENCY_HEADER = "Recency (days, as of the run)"
+FREQUENCY_HEADER = "Frequency (as of the run)"
+AS_OF_RUN_TIP = (
+    "A property of the latest model run, as of its as-of date: not recomputed for the slicers"
+)
+SEGMENT_TIP = (
+    "Segment of the latest model run; 'Not segmented': a customer the run has not segmented"
+    " (first seen after it, or no purchase up to its as-of date)"
+)
+#: Measures over the filtered lines: their header says so when a date or country filter is set.
+LINE_FIELDS = frozenset(
+    {
+        "revenue",
+        "revenue_share",
+        "revenue_per_customer",
+        "invoices",
+        "items",
+        "return_rate",
+        "last_purchase_at",
+    }
+)
+
+
+def scoped_columns(columns: list[Column], scope: str) -> list[Column]:
+    """``columns`` with each line measure's header followed by ``scope`` (a
+    :attr:`~segmenta.dashboard.filters.Filters.line_scope`) unless it is "all loaded lines", and
+    a tooltip saying what it is counted over in any case."""
+    out = []
+    for column in columns:
+        if column.get("field") not in LINE_FIELDS:
+            out.append(column)
+            continue
+        name = column["headerName"]
+        out.append(
+            {
+                **column,
+                "headerName": name if scope == "all loaded lines" else f"{name} {scope}",
+                "headerTooltip": f"{name}, over the invoice lines: {scope}",
+            }
+        )
+    return out
+
+
 # -- overview: the segment table --------------------------------------------------------------------
 _NUM = {"type": "rightAligned", "filter": False}
 
@@ -92,7 +137,8 @@ OVERVIEW_SEGMENT_COLUMNS: list[dict[str, Any]] = [
     },
     {
         "field": "recency_days",
-        "headerName": "Recency (days)",
+        "headerName": RECENCY_HEADER,
+        "headerTooltip": AS_OF_RUN_TIP,
         **_NUM,
         "valueFormatter": {
             "function": "params.value == null ? '\u2013' : d3.format(',.0f')(params.value)"
@@ -100,7 +146,8 @@ OVERVIEW_SEGMENT_COLUMNS: list[dict[str, Any]] = [
     },
     {
         "field": "frequency",
-        "headerName": "Frequency",
+        "headerName": FREQUENCY_HEADER,
+        "headerTooltip": AS_OF_RUN_TIP,
         **_NUM,
         "valueFormatter": {
             "function": "params.value == null ? '\u2013' : d3.format(',.1f')(params.value)"
@@ -208,6 +255,7 @@ CUSTOMERS_GRID_COLUMNS: list[dict[str, Any]] = [
     {
         "field": "segment",
         "headerName": "Segment",
+        "headerTooltip": SEGMENT_TIP,
         "minWidth": 150,
         "cellStyle": {
             "function": "params.data ? ({borderLeft: '6px solid ' + params.data.segment_color}) : {}"
@@ -216,12 +264,19 @@ CUSTOMERS_GRID_COLUMNS: list[dict[str, Any]] = [
     },
     {
         "field": "churn_probability",
-        "headerName": "Churn",
-        "headerTooltip": "Churn probability: no purchase in the model's horizon",
+        "headerName": "Churn (as of the run)",
+        "headerTooltip": "Churn probability: no purchase in the model's horizon, as of the"
+        " latest run's as-of date",
         "valueFormatter": _fmt("d3.format('.0%')(params.value)"),
         **_NUMBER_FILTER,
     },
-    {"field": "risk_band", "headerName": "Risk", "minWidth": 100, **_TEXT_FILTER},
+    {
+        "field": "risk_band",
+        "headerName": "Risk",
+        "headerTooltip": AS_OF_RUN_TIP,
+        "minWidth": 100,
+        **_TEXT_FILTER,
+    },
     {
         "field": "revenue",
         "headerName": "Revenue",
@@ -236,7 +291,8 @@ CUSTOMERS_GRID_COLUMNS: list[dict[str, Any]] = [
     },
     {
         "field": "recency_days",
-        "headerName": "Recency (days)",
+        "headerName": RECENCY_HEADER,
+        "headerTooltip": AS_OF_RUN_TIP,
         "valueFormatter": _fmt("d3.format(',.0f')(params.value)"),
         **_NUMBER_FILTER,
     },

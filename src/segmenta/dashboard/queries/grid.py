@@ -25,6 +25,7 @@ from segmenta.warehouse.connection import WarehouseReader
 __all__ = [
     "DEFAULT_SORT",
     "GRID_COLUMNS",
+    "GRID_QUERY",
     "MAX_PAGE_ROWS",
     "GridColumn",
     "GridRequest",
@@ -32,7 +33,6 @@ __all__ = [
     "grid_count",
     "grid_count_slots",
     "grid_filter",
-    "grid_query_name",
     "order_by",
 ]
 
@@ -66,6 +66,8 @@ GRID_COLUMNS: dict[str, GridColumn] = {
     "last_purchase_at": GridColumn("last_purchase_at", "date"),
 }
 DEFAULT_SORT = "revenue DESC NULLS LAST, customer_key"
+#: The grid's query, the same for every filter state (line figures from ``agg_invoice_day``).
+GRID_QUERY = "customer_grid"
 
 _TEXT_OPS: dict[str, str] = {
     "contains": "contains(lower({col}), {p})",
@@ -260,11 +262,6 @@ def order_by(sort_model: Sequence[tuple[str, str]]) -> Fragment:
     if not terms:
         return Fragment(DEFAULT_SORT)
     return Fragment(", ".join([*terms, "customer_key"]))
-
-
-def grid_query_name(filters: Filters) -> str:
-    """The grid query: with line figures over the filtered period, or the run's features."""
-    return "customer_grid_period" if filters.has_line_filter else "customer_grid"
 
 
 def grid_block_slots(request: GridRequest) -> dict[str, Fragment]:
