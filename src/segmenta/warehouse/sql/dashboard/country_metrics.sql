@@ -8,13 +8,11 @@ WITH
 people AS (
     -- the run's customers, and the analytics population's customers with lines it has not
     -- segmented yet (no churn probability), as on the overview
-    SELECT s.customer_key, s.segment_id, s.risk_band, s.churn_probability
-    FROM customer_360 s
-    UNION ALL
-    SELECT d.customer_key, NULL, NULL, NULL
+    SELECT d.customer_key, s.segment_id, s.risk_band, s.churn_probability
     FROM dim_customer d
-    WHERE d.customer_key <> 0 AND NOT d.is_excluded AND d.first_purchase_at IS NOT NULL
-      AND d.customer_key NOT IN (SELECT customer_key FROM customer_360)
+    LEFT JOIN customer_360 s ON s.customer_key = d.customer_key
+    WHERE s.customer_key IS NOT NULL
+       OR (d.customer_key <> 0 AND NOT d.is_excluded AND d.first_purchase_at IS NOT NULL)
 ),
 customers AS (
     SELECT c.customer_key, c.churn_probability

@@ -4,13 +4,11 @@
 -- not the lines.
 WITH
 people AS (
-    SELECT s.customer_key, s.segment_id, s.risk_band
-    FROM customer_360 s
-    UNION ALL
-    SELECT d.customer_key, NULL, NULL
+    SELECT d.customer_key, s.segment_id, s.risk_band
     FROM dim_customer d
-    WHERE d.customer_key <> 0 AND NOT d.is_excluded AND d.first_purchase_at IS NOT NULL
-      AND d.customer_key NOT IN (SELECT customer_key FROM customer_360)
+    LEFT JOIN customer_360 s ON s.customer_key = d.customer_key
+    WHERE s.customer_key IS NOT NULL
+       OR (d.customer_key <> 0 AND NOT d.is_excluded AND d.first_purchase_at IS NOT NULL)
 ),
 customers AS (
     SELECT c.customer_key, c.segment_id, c.risk_band

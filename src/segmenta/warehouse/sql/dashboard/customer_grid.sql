@@ -11,16 +11,14 @@ WITH
 people AS (
     -- the run's customers, and the analytics population's customers with lines it has not
     -- segmented (dim_customer: known, not excluded, first_purchase_at set when it has lines)
-    SELECT s.customer_key, s.display_name, s.customer_id, s.country, s.segment_id, s.segment,
-           s.churn_probability, s.risk_band, s.recency_days, s.frequency
-    FROM customer_360 s
-    UNION ALL
-    SELECT d.customer_key, d.display_name, d.customer_id, k.country_name, NULL, 'Not segmented',
-           NULL, NULL, NULL, NULL
+    SELECT d.customer_key, d.display_name, d.customer_id, k.country_name AS country,
+           s.segment_id, coalesce(s.segment, 'Not segmented') AS segment, s.churn_probability,
+           s.risk_band, s.recency_days, s.frequency
     FROM dim_customer d
     JOIN dim_country k ON k.country_key = d.country_key
-    WHERE d.customer_key <> 0 AND NOT d.is_excluded AND d.first_purchase_at IS NOT NULL
-      AND d.customer_key NOT IN (SELECT customer_key FROM customer_360)
+    LEFT JOIN customer_360 s ON s.customer_key = d.customer_key
+    WHERE s.customer_key IS NOT NULL
+       OR (d.customer_key <> 0 AND NOT d.is_excluded AND d.first_purchase_at IS NOT NULL)
 ),
 customers AS (
     SELECT c.* FROM people c WHERE {{customer_filter}}

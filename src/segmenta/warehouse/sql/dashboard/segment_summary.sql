@@ -12,13 +12,12 @@ WITH
 people AS (
     -- the run's customers, and the analytics population's customers with lines it has not
     -- segmented (dim_customer: known, not excluded, first_purchase_at set when it has lines)
-    SELECT s.customer_key, s.segment_id, s.segment, s.risk_band, s.recency_days, s.frequency
-    FROM customer_360 s
-    UNION ALL
-    SELECT d.customer_key, NULL, 'Not segmented', NULL, NULL, NULL
+    SELECT d.customer_key, s.segment_id, coalesce(s.segment, 'Not segmented') AS segment,
+           s.risk_band, s.recency_days, s.frequency
     FROM dim_customer d
-    WHERE d.customer_key <> 0 AND NOT d.is_excluded AND d.first_purchase_at IS NOT NULL
-      AND d.customer_key NOT IN (SELECT customer_key FROM customer_360)
+    LEFT JOIN customer_360 s ON s.customer_key = d.customer_key
+    WHERE s.customer_key IS NOT NULL
+       OR (d.customer_key <> 0 AND NOT d.is_excluded AND d.first_purchase_at IS NOT NULL)
 ),
 customers AS (
     SELECT c.customer_key, c.segment_id, c.segment, c.recency_days, c.frequency
