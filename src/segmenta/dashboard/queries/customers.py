@@ -12,6 +12,7 @@ from segmenta.dashboard.filters import FilterOptions, Filters
 from segmenta.dashboard.queries.common import filter_options
 from segmenta.dashboard.queries.grid import (
     GRID_QUERY,
+    TOTAL_COLUMN,
     GridRequest,
     grid_block_slots,
     grid_count,
@@ -57,7 +58,7 @@ EXPORT_COLUMNS: dict[str, str] = {
 
 
 def _grid_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(
+    return frame.drop(TOTAL_COLUMN, strict=False).with_columns(
         pl.col("last_purchase_at").dt.strftime("%Y-%m-%d"),
         pl.col("revenue").round(2),
         pl.col("churn_probability").round(4),
@@ -74,9 +75,11 @@ def customer_page(
     slots = grid_block_slots(request)
     limit = request.end_row - request.start_row
     rows = run(reader, name, filters, options, {"limit": limit, "offset": request.start_row}, slots)
-    if request.start_row == 0 and rows.height < limit:
-        total = rows.height
-    else:
+    if rows.height:
+        total = int(rows[TOTAL_COLUMN][0])
+    elif request.start_row == 0:
+        total = 0
+    else:  # a block past the end of the list: count it alone
         total = grid_count(reader, name, filters, options, slots["grid_filter"])
     return _grid_rows(rows), total
 
@@ -150,7 +153,7 @@ def explained(filters: Filters, options: FilterOptions) -> list[Explained]:
             filters,
             options,
             slots=grid_count_slots(slots["grid_filter"]),
-            note="the grid's row count (when the first block is full)",
+            note="the grid's row count (only for a block past the end of the list)",
         ),
         explain(
             name,
