@@ -376,3 +376,38 @@ def test_the_shell_shows_the_note_only_when_the_run_is_behind(
         layout = client.get("/_dash-layout").get_data(as_text=True)
         assert (f'"{ids.MODEL_FRESHNESS}"' in layout) is behind, warehouse
         assert ("segmenta model" in layout) is behind, warehouse
+
+
+# -- labels: what follows the slicers, what is as of the run -----------------------------------------
+def test_line_measures_say_what_they_are_counted_over_and_run_measures_say_as_of_the_run(
+    reader: WarehouseReader,
+) -> None:
+    from segmenta.dashboard import ids
+    from segmenta.dashboard.app import create_app
+    from segmenta.settings import Settings
+    from tests.helpers.dashboard import call
+
+    assert Filters().line_scope == "all loaded lines"
+    assert Filters(date_to=date(2025, 6, 1)).line_scope == "in the selected period"
+    assert Filters(countries=("France",)).line_scope == "in the selected countries"
+    assert Filters(date_from=date(2025, 1, 1), countries=("France",)).line_scope == (
+        "in the selected period and countries"
+    )
+    client = create_app(Settings(warehouse=Path(reader.path))).server.test_client()
+    assert client.get("/").status_code == 200
+    for first_output, grid in (
+        ("overview-segment-table.columnDefs", ids.OVERVIEW_SEGMENT_TABLE),
+        ("customers-grid.columnDefs", ids.CUSTOMERS_GRID),
+    ):
+        for store, suffix in (("", ""), ("?from=2025-03-01", " in the selected period")):
+            out = call(client, first_output, {"filter-store.data": store})
+            headers = {c["field"]: c["headerName"] for c in out[grid]["columnDefs"]}
+            assert headers["revenue"] == "Revenue" + suffix, (grid, store)
+            assert headers["invoices"] == "Invoices" + suffix, (grid, store)
+            assert headers["recency_days"] == "Recency (days, as of the run)", (grid, store)
+    kpis = call(client, "overview-kpis.children", {"filter-store.data": "?from=2025-03-01"})
+    assert "in the selected period" in str(kpis[ids.OVERVIEW_KPIS]["children"])
+    churn = call(client, "churn-kpis.children", {"filter-store.data": ""})
+    text = str(churn)
+    assert "as of the run" in text
+    assert "of scored customers, all loaded lines" in text

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from segmenta.dashboard.labels import (
+    AS_OF_RUN_TIP,
+    FREQUENCY_HEADER,
+    RECENCY_HEADER,
+    SEGMENT_TIP,
+)
 from segmenta.dashboard.theme import CURRENCY
 from segmenta.warehouse.renames import MAX_LABEL_LENGTH
 
@@ -55,51 +61,6 @@ def money_column(field: str, header: str, decimals: int = 0, **extra: Any) -> Co
         **number_column(field, header, **extra),
         "valueFormatter": {"function": f"'{CURRENCY}' + d3.format(',.{decimals}f')(params.value)"},
     }
-
-
-# -- labels: what follows the slicers and what is as of the model run ------------------------------
-#: Measures of the model run: they do not follow the date slicer.
-RECENCY_HEADER = "Recency (days, as of the run)"
-FREQUENCY_HEADER = "Frequency (as of the run)"
-AS_OF_RUN_TIP = (
-    "A property of the latest model run, as of its as-of date: not recomputed for the slicers"
-)
-SEGMENT_TIP = (
-    "Segment of the latest model run; 'Not segmented': a customer the run has not segmented"
-    " (first seen after it, or no purchase up to its as-of date)"
-)
-#: Measures over the filtered lines: their header says so when a date or country filter is set.
-LINE_FIELDS = frozenset(
-    {
-        "revenue",
-        "revenue_share",
-        "revenue_per_customer",
-        "invoices",
-        "items",
-        "return_rate",
-        "last_purchase_at",
-    }
-)
-
-
-def scoped_columns(columns: list[Column], scope: str) -> list[Column]:
-    """``columns`` with each line measure's header followed by ``scope`` (a
-    :attr:`~segmenta.dashboard.filters.Filters.line_scope`) unless it is "all loaded lines", and
-    a tooltip saying what it is counted over in any case."""
-    out = []
-    for column in columns:
-        if column.get("field") not in LINE_FIELDS:
-            out.append(column)
-            continue
-        name = column["headerName"]
-        out.append(
-            {
-                **column,
-                "headerName": name if scope == "all loaded lines" else f"{name} {scope}",
-                "headerTooltip": f"{name}, over the invoice lines: {scope}",
-            }
-        )
-    return out
 
 
 # -- overview: the segment table --------------------------------------------------------------------

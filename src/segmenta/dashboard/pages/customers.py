@@ -20,7 +20,8 @@ from dash import Input, Output, State, dcc, html
 
 from segmenta.dashboard import ids, state
 from segmenta.dashboard.components import current_filters, page_header
-from segmenta.dashboard.grid_columns import CUSTOMERS_GRID_COLUMNS, scoped_columns
+from segmenta.dashboard.grid_columns import CUSTOMERS_GRID_COLUMNS
+from segmenta.dashboard.labels import scoped_columns
 from segmenta.dashboard.panels import customers as panels
 from segmenta.dashboard.queries import customers as q
 from segmenta.dashboard.queries.grid import GridRequest

@@ -25,7 +25,8 @@ from segmenta.dashboard.components import (
 )
 from segmenta.dashboard.figures.overview import bubble, customers_bar, revenue_bar
 from segmenta.dashboard.filters import Filters
-from segmenta.dashboard.grid_columns import OVERVIEW_SEGMENT_COLUMNS, scoped_columns
+from segmenta.dashboard.grid_columns import OVERVIEW_SEGMENT_COLUMNS
+from segmenta.dashboard.labels import scoped_columns
 from segmenta.dashboard.queries import common
 from segmenta.dashboard.queries import overview as q
 from segmenta.dashboard.theme import (
