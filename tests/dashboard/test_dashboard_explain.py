@@ -37,14 +37,12 @@ Query = Callable[[WarehouseReader, Filters], pl.DataFrame]
 #: (page, query) -> the page's function that runs it, for the frames to compare
 RUNS: dict[tuple[str, str], Query] = {
     ("overview", "segment_summary"): overview_q.segment_summary,
-    ("overview", "segment_summary_all_time"): overview_q.segment_summary,
     ("overview", "filter_segments"): lambda r, f: common.segment_descriptions(r),
     ("map", "country_metrics"): map_q.country_metrics,
     ("demographics", "demographic_groups"): demographics_q.demographic_groups,
     ("demographics", "income_spending"): demographics_q.income_spending,
     ("products", "product_metrics"): products_q.product_metrics,
     ("churn", "churn_customers"): churn_q.churn_customers,
-    ("churn", "churn_customers_all_time"): churn_q.churn_customers,
     ("churn", "churn_curves"): lambda r, f: churn_q.churn_curves(r),
     ("model", "k_sweep"): lambda r, f: model_q.k_sweep(r),
     ("model", "segment_profiles"): lambda r, f: model_q.segment_profiles(r),

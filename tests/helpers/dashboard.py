@@ -76,3 +76,59 @@ def customer_table_warehouse_at(base: Path) -> Path:
             run_model(warehouse, seed=42)
             (folder / "built").touch()
     return warehouse
+
+
+#: customer ids the later load adds (the demo's are 12000-18999): never segmented by the run
+NEW_CUSTOMER_OFFSET = 100_000
+
+
+def later_invoices(
+    first: Path, out: Path, *, window: int = 180, days: int = 190, share_new: int = 4
+) -> Path:
+    """A second invoice export made from ``first``: its last ``window`` days of invoices again,
+    moved ``days`` later (after the model run's as-of date, before today) with new invoice
+    numbers ('9' before the number, after the 'C' of a cancellation), and one customer in
+    ``share_new`` given a new id (a customer first seen after the run). About half of the
+    demo's revenue again: enough for a figure read from the run's features to fall below the
+    same figure for a narrower filter read from the lines."""
+    frame = pl.read_csv(first, infer_schema_length=0)
+    ts = pl.col("InvoiceDate").str.to_datetime("%Y-%m-%d %H:%M:%S")
+    last = frame.select(ts.max()).item()
+    customer = pl.col("CustomerID").cast(pl.Float64)
+    later = frame.filter(ts > last - pl.duration(days=window)).with_columns(
+        (ts + pl.duration(days=days)).dt.strftime("%Y-%m-%d %H:%M:%S").alias("InvoiceDate"),
+        pl.when(pl.col("InvoiceNo").str.starts_with("C"))
+        .then("C9" + pl.col("InvoiceNo").str.slice(1))
+        .otherwise("9" + pl.col("InvoiceNo"))
+        .alias("InvoiceNo"),
+        pl.when(customer.cast(pl.Int64) % share_new == 0)
+        .then(customer + NEW_CUSTOMER_OFFSET)
+        .otherwise(customer)
+        .cast(pl.String)
+        .alias("CustomerID"),
+    )
+    later.write_csv(out)
+    return out
+
+
+def later_load_warehouse_at(base: Path) -> Path:
+    """The demo warehouse, modelled, then one more invoice load (:func:`later_invoices`) and no
+    model run since: lines newer than the run and customers it has not segmented (built once
+    under ``base``, like :func:`demo_warehouse_at`)."""
+    import fcntl
+    import shutil
+
+    from segmenta.etl.load import ingest
+
+    demo = demo_warehouse_at(base)
+    folder = base / "later-load"
+    folder.mkdir(parents=True, exist_ok=True)
+    warehouse = folder / "warehouse.duckdb"
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "built").exists():
+            shutil.copyfile(demo, warehouse)
+            later = later_invoices(base / "demo-data" / "invoices.csv", folder / "later.csv")
+            ingest(warehouse, [later])
+            (folder / "built").touch()
+    return warehouse

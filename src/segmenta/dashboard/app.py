@@ -23,7 +23,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
 from segmenta.dashboard import api, filter_bar, health, ids, security, state
-from segmenta.dashboard.components import no_model_alert
+from segmenta.dashboard.components import freshness_alert, no_model_alert
 from segmenta.dashboard.filters import Filters
 from segmenta.dashboard.pages import (
     churn,
@@ -87,7 +87,11 @@ def navbar() -> dbc.Navbar:
 def shell_layout() -> html.Div:
     """The app's layout (a function: options are re-read when the warehouse file changes)."""
     options = common.filter_options(state.reader())
-    banner = [] if options.has_model_run else [no_model_alert()]
+    note = common.freshness_note(common.model_freshness(state.reader()))
+    if not options.has_model_run:
+        banner = [no_model_alert()]
+    else:
+        banner = [freshness_alert(note)] if note else []
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),

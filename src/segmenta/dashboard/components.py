@@ -7,7 +7,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from segmenta.dashboard import state
+from segmenta.dashboard import ids, state
 from segmenta.dashboard.filters import FilterOptions, Filters
 from segmenta.dashboard.queries import common
 from segmenta.dashboard.theme import graph_config
@@ -96,5 +96,16 @@ def no_model_alert() -> dbc.Alert:
             " on this warehouse, then reload.",
         ],
         color="warning",
+        className="mb-3",
+    )
+
+
+def freshness_alert(note: str) -> dbc.Alert:
+    """The note that segments and churn scores are older than the figures (see
+    :func:`segmenta.dashboard.queries.common.freshness_note`)."""
+    return dbc.Alert(
+        [html.Strong("Model run behind the data. "), note],
+        id=ids.MODEL_FRESHNESS,
+        color="info",
         className="mb-3",
     )

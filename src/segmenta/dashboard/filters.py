@@ -203,6 +203,20 @@ class Filters:
         return bool(self.date_from or self.date_to or self.countries)
 
     @property
+    def line_scope(self) -> str:
+        """What the line measures (revenue, invoices, items, returns) are counted over, for
+        labels: "in the selected period", "in the selected countries", both, or "all loaded
+        lines" when neither slicer is set."""
+        dated = bool(self.date_from or self.date_to)
+        if dated and self.countries:
+            return "in the selected period and countries"
+        if dated:
+            return "in the selected period"
+        if self.countries:
+            return "in the selected countries"
+        return "all loaded lines"
+
+    @property
     def has_customer_filter(self) -> bool:
         return bool(self.segments or self.risk_bands)
 

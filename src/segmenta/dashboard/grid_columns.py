@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from segmenta.dashboard.labels import (
+    AS_OF_RUN_TIP,
+    FREQUENCY_HEADER,
+    RECENCY_HEADER,
+    SEGMENT_TIP,
+)
 from segmenta.dashboard.theme import CURRENCY
 from segmenta.warehouse.renames import MAX_LABEL_LENGTH
 
@@ -92,7 +98,8 @@ OVERVIEW_SEGMENT_COLUMNS: list[dict[str, Any]] = [
     },
     {
         "field": "recency_days",
-        "headerName": "Recency (days)",
+        "headerName": RECENCY_HEADER,
+        "headerTooltip": AS_OF_RUN_TIP,
         **_NUM,
         "valueFormatter": {
             "function": "params.value == null ? '\u2013' : d3.format(',.0f')(params.value)"
@@ -100,7 +107,8 @@ OVERVIEW_SEGMENT_COLUMNS: list[dict[str, Any]] = [
     },
     {
         "field": "frequency",
-        "headerName": "Frequency",
+        "headerName": FREQUENCY_HEADER,
+        "headerTooltip": AS_OF_RUN_TIP,
         **_NUM,
         "valueFormatter": {
             "function": "params.value == null ? '\u2013' : d3.format(',.1f')(params.value)"
@@ -208,6 +216,7 @@ CUSTOMERS_GRID_COLUMNS: list[dict[str, Any]] = [
     {
         "field": "segment",
         "headerName": "Segment",
+        "headerTooltip": SEGMENT_TIP,
         "minWidth": 150,
         "cellStyle": {
             "function": "params.data ? ({borderLeft: '6px solid ' + params.data.segment_color}) : {}"
@@ -216,12 +225,19 @@ CUSTOMERS_GRID_COLUMNS: list[dict[str, Any]] = [
     },
     {
         "field": "churn_probability",
-        "headerName": "Churn",
-        "headerTooltip": "Churn probability: no purchase in the model's horizon",
+        "headerName": "Churn (as of the run)",
+        "headerTooltip": "Churn probability: no purchase in the model's horizon, as of the"
+        " latest run's as-of date",
         "valueFormatter": _fmt("d3.format('.0%')(params.value)"),
         **_NUMBER_FILTER,
     },
-    {"field": "risk_band", "headerName": "Risk", "minWidth": 100, **_TEXT_FILTER},
+    {
+        "field": "risk_band",
+        "headerName": "Risk",
+        "headerTooltip": AS_OF_RUN_TIP,
+        "minWidth": 100,
+        **_TEXT_FILTER,
+    },
     {
         "field": "revenue",
         "headerName": "Revenue",
@@ -236,7 +252,8 @@ CUSTOMERS_GRID_COLUMNS: list[dict[str, Any]] = [
     },
     {
         "field": "recency_days",
-        "headerName": "Recency (days)",
+        "headerName": RECENCY_HEADER,
+        "headerTooltip": AS_OF_RUN_TIP,
         "valueFormatter": _fmt("d3.format(',.0f')(params.value)"),
         **_NUMBER_FILTER,
     },

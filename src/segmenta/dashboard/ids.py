@@ -30,6 +30,7 @@ FILTER_RISK = "filter-risk"
 FILTER_CLEAR = "filter-clear"
 #: "N customers · M lines" for the current filter.
 COVERAGE = "coverage"
+MODEL_FRESHNESS = "model-freshness"
 #: A short text of what the filter is.
 FILTER_SUMMARY = "filter-summary"
 #: Banner shown when the warehouse has no model run.

@@ -155,14 +155,21 @@ def churn_outputs(store: object) -> tuple[Any, ...]:
         )
         empty = empty_figure(message)
         note = html.Span(message + ".", className="text-muted")
-        return kpi_cards(customers, _horizon(run)), empty, empty, empty, [], note
+        return (
+            kpi_cards(customers, _horizon(run), filters.line_scope),
+            empty,
+            empty,
+            empty,
+            [],
+            note,
+        )
     hist = q.churn_histogram(customers)
     at_risk_all = q.churn_at_risk(customers, None)
     shown = at_risk_all.head(q.AT_RISK_SHOWN)
     total_at_risk = float(at_risk_all["value_at_risk"].sum()) if at_risk_all.height else 0.0
     note = at_risk_note(at_risk_all.height, shown.height, total_at_risk)
     return (
-        kpi_cards(customers, _horizon(run)),
+        kpi_cards(customers, _horizon(run), filters.line_scope),
         histogram_figure(hist, colors, dict(options.segments), q.CHURN_BINS),
         by_segment_figure(q.churn_by_segment(customers), colors),
         by_country_figure(q.churn_by_country(customers)),

@@ -21,6 +21,7 @@ from dash import Input, Output, State, dcc, html
 from segmenta.dashboard import ids, state
 from segmenta.dashboard.components import current_filters, page_header
 from segmenta.dashboard.grid_columns import CUSTOMERS_GRID_COLUMNS
+from segmenta.dashboard.labels import scoped_columns
 from segmenta.dashboard.panels import customers as panels
 from segmenta.dashboard.queries import customers as q
 from segmenta.dashboard.queries.grid import GridRequest
@@ -207,6 +208,16 @@ def register_callbacks(app: dash.Dash) -> None:
         State(ids.CUSTOMERS_GRID, "id"),
         prevent_initial_call=True,
     )
+
+    @app.callback(
+        Output(ids.CUSTOMERS_GRID, "columnDefs"),
+        Input(ids.FILTER_STORE, "data"),
+    )
+    def label_columns(store: object) -> list[dict[str, Any]]:
+        if store is None:
+            raise dash.exceptions.PreventUpdate
+        filters, _options = current_filters(store)
+        return scoped_columns(CUSTOMERS_GRID_COLUMNS, filters.line_scope)
 
     @app.callback(
         Output(ids.CUSTOMERS_DOWNLOAD, "data"),

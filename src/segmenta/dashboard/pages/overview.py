@@ -26,6 +26,7 @@ from segmenta.dashboard.components import (
 from segmenta.dashboard.figures.overview import bubble, customers_bar, revenue_bar
 from segmenta.dashboard.filters import Filters
 from segmenta.dashboard.grid_columns import OVERVIEW_SEGMENT_COLUMNS
+from segmenta.dashboard.labels import scoped_columns
 from segmenta.dashboard.queries import common
 from segmenta.dashboard.queries import overview as q
 from segmenta.dashboard.theme import (
@@ -92,14 +93,24 @@ def layout(**_query: object) -> html.Div:
 
 
 # -- the KPI row, the table rows and the drill-through ----------------------------------------------
-def kpi_cards(kpis: dict[str, Any]) -> dbc.Row:
+def kpi_cards(kpis: dict[str, Any], scope: str = "all loaded lines") -> dbc.Row:
+    """The headline cards; ``scope`` (:attr:`Filters.line_scope`) says what the line measures
+    are counted over."""
     top_note = kpis["top_segment"] or None
     cards = [
-        kpi_card("Customers", fmt_int(kpis["customers"])),
-        kpi_card("Revenue", fmt_money_short(kpis["revenue"]), fmt_money(kpis["revenue"])),
-        kpi_card("Invoices", fmt_int(kpis["invoices"])),
-        kpi_card("Average ticket", fmt_money(kpis["avg_ticket"], 2), "revenue per invoice"),
-        kpi_card("Return rate", fmt_pct(kpis["return_rate"]), "units returned / bought"),
+        kpi_card(
+            "Customers",
+            fmt_int(kpis["customers"]),
+            "of the run, or with lines" if scope == "all loaded lines" else f"with lines {scope}",
+        ),
+        kpi_card(
+            "Revenue", fmt_money_short(kpis["revenue"]), f"{fmt_money(kpis['revenue'])} {scope}"
+        ),
+        kpi_card("Invoices", fmt_int(kpis["invoices"]), scope),
+        kpi_card(
+            "Average ticket", fmt_money(kpis["avg_ticket"], 2), f"revenue per invoice, {scope}"
+        ),
+        kpi_card("Return rate", fmt_pct(kpis["return_rate"]), f"units returned / bought, {scope}"),
         kpi_card("Top segment share", fmt_pct(kpis["top_segment_share"]), top_note),
     ]
     return dbc.Row([dbc.Col(c, xs=6, md=4, xl=2, className="mb-2") for c in cards], className="g-2")
@@ -156,6 +167,16 @@ def register_callbacks(app: dash.Dash) -> None:
         return overview_outputs(store)
 
     @app.callback(
+        Output(ids.OVERVIEW_SEGMENT_TABLE, "columnDefs"),
+        Input(ids.FILTER_STORE, "data"),
+    )
+    def label_columns(store: object) -> list[dict[str, Any]]:
+        if store is None:
+            raise dash.exceptions.PreventUpdate
+        filters, _options = current_filters(store)
+        return scoped_columns(OVERVIEW_SEGMENT_COLUMNS, filters.line_scope)
+
+    @app.callback(
         Output(ids.NAV, "href"),
         Input(ids.OVERVIEW_CUSTOMERS_BAR, "clickData"),
         Input(ids.OVERVIEW_REVENUE_BAR, "clickData"),
@@ -192,12 +213,12 @@ def overview_outputs(store: object) -> tuple[Any, ...]:
     kpis = q.overview_kpis(summary)
     if summary.is_empty():
         empty = empty_figure("No customers match the current filter")
-        return kpi_cards(kpis), empty, empty, empty, []
+        return kpi_cards(kpis, filters.line_scope), empty, empty, empty, []
     descriptions = dict(
         common.segment_descriptions(reader).select("segment_id", "description").iter_rows()
     )
     return (
-        kpi_cards(kpis),
+        kpi_cards(kpis, filters.line_scope),
         customers_bar(summary, colors),
         revenue_bar(summary, colors),
         bubble(summary, colors),

@@ -14,22 +14,31 @@ from segmenta.dashboard.theme import fmt_int, fmt_money, fmt_money_short, fmt_pc
 from segmenta.warehouse.vocabulary import RISK_THRESHOLDS
 
 
-def kpi_cards(customers: pl.DataFrame, horizon: int | None) -> dbc.Row:
-    """Scored customers, mean churn probability, high risk, revenue and revenue at risk."""
+def kpi_cards(
+    customers: pl.DataFrame, horizon: int | None, scope: str = "all loaded lines"
+) -> dbc.Row:
+    """Scored customers, mean churn probability, high risk (as of the run), revenue and revenue
+    at risk (over the lines ``scope`` says: :attr:`Filters.line_scope`)."""
     n = customers.height
     high = int((customers["risk_band"] == "high").sum()) if n else 0
     revenue = float(customers["revenue"].sum()) if n else 0.0
     at_risk = float((customers["revenue"] * customers["churn_probability"]).sum()) if n else 0.0
-    horizon_note = f"no purchase in the next {horizon} days" if horizon else None
+    horizon_note = (
+        f"as of the run: no purchase in the next {horizon} days" if horizon else "as of the run"
+    )
     cards = [
-        kpi_card("Scored customers", fmt_int(n)),
+        kpi_card("Scored customers", fmt_int(n), "scored by the latest model run"),
         kpi_card(
             "Mean churn probability",
             fmt_pct(customers["churn_probability"].mean() if n else None),
             horizon_note,
         ),
-        kpi_card("High risk", fmt_int(high), f"{fmt_pct(high / n if n else None)} of customers"),
-        kpi_card("Revenue", fmt_money_short(revenue), "over the filtered lines"),
+        kpi_card(
+            "High risk",
+            fmt_int(high),
+            f"{fmt_pct(high / n if n else None)} of customers, as of the run",
+        ),
+        kpi_card("Revenue", fmt_money_short(revenue), f"of scored customers, {scope}"),
         kpi_card(
             "Revenue at risk",
             fmt_money_short(at_risk),

@@ -29,15 +29,12 @@ CHURN_BINS = 20
 AT_RISK_SHOWN = 100
 
 
-def _customers_query(filters: Filters) -> str:
-    return "churn_customers" if filters.has_line_filter else "churn_customers_all_time"
-
-
 def churn_customers(reader: WarehouseReader, filters: Filters) -> pl.DataFrame:
     """One row per covered customer with a churn score: who, home country, segment, probability,
-    band and revenue over the filtered lines (all-time revenue feature without a line filter).
-    Cached per warehouse version and filter."""
-    name = _customers_query(filters)
+    band (as of the run) and revenue over the filtered lines (every line without a date or
+    country filter), from ``agg_invoice_day`` in every filter state. Cached per warehouse
+    version and filter."""
+    name = "churn_customers"
     options = filter_options(reader)
     return cache.cached(reader, (name, filters), lambda: run(reader, name, filters, options))
 
@@ -115,7 +112,7 @@ def explained(filters: Filters, options: FilterOptions) -> list[Explained]:
     """The queries the churn page runs for ``filters``."""
     return [
         explain(
-            _customers_query(filters),
+            "churn_customers",
             filters,
             options,
             note="KPIs, histogram, risk by segment and country, at-risk list and export",

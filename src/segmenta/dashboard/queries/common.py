@@ -19,6 +19,7 @@ __all__ = [
     "data_status",
     "explained",
     "filter_options",
+    "model_freshness",
     "model_run_info",
     "segment_descriptions",
 ]
@@ -66,6 +67,46 @@ def coverage(reader: WarehouseReader, filters: Filters) -> tuple[int, int]:
     return int(row[0] or 0), int(row[1] or 0)
 
 
+def model_freshness(reader: WarehouseReader) -> dict[str, Any] | None:
+    """How far the latest run is behind the facts (``model_freshness.sql``): run_id, kind,
+    as_of_date, lines_loaded_since, lines_after and unsegmented; None before the first run.
+    Cached per warehouse version."""
+
+    def read() -> dict[str, Any] | None:
+        frame = reader.query(template("model_freshness"))
+        return frame.row(0, named=True) if frame.height else None
+
+    return cache.cached(reader, ("model_freshness",), read)
+
+
+def freshness_note(freshness: dict[str, Any] | None) -> str | None:
+    """The note every page shows when the facts hold lines the latest run has not seen
+    (loaded after it, or dated after its as-of date), or customers it has not segmented;
+    None when the run is up to date (or there is no run)."""
+    if not freshness:
+        return None
+    since = max(int(freshness["lines_loaded_since"]), int(freshness["lines_after"]))
+    unsegmented = int(freshness["unsegmented"])
+    if since == 0 and unsegmented == 0:
+        return None
+    as_of = freshness["as_of_date"]
+    when = f"as of {as_of.isoformat()} " if as_of is not None else ""
+    head = f"Segments and churn scores are {when}(model run {freshness['run_id']})"
+    if since:
+        lines = "1 line" if since == 1 else f"{since:,} lines"
+        verb = "is" if since == 1 else "are"
+        tail = (
+            f"; {lines} loaded since {verb} counted in the figures but not yet segmented"
+            f" ({unsegmented:,} customers show as 'Not segmented'): run `segmenta model`."
+        )
+    else:
+        tail = (
+            f"; {unsegmented:,} customers with lines but no purchase up to that date show as"
+            " 'Not segmented'."
+        )
+    return head + tail
+
+
 def model_run_info(reader: WarehouseReader) -> dict[str, Any] | None:
     """The latest run: run_id, kind, as_of_date, created_at, parameters and metrics (parsed)."""
     frame = reader.query(template("model_run_info"))
@@ -88,4 +129,5 @@ def explained(filters: Filters, options: FilterOptions) -> list[Explained]:
         explain("filter_segments", note="slicer options, once per warehouse version"),
         explain("data_status", note="slicer options, once per warehouse version"),
         explain("coverage", filters, options, note='the "N customers · M lines" line'),
+        explain("model_freshness", note="the note when the facts are newer than the model run"),
     ]

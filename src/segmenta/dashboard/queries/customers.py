@@ -11,11 +11,12 @@ import polars as pl
 from segmenta.dashboard.filters import FilterOptions, Filters
 from segmenta.dashboard.queries.common import filter_options
 from segmenta.dashboard.queries.grid import (
+    GRID_QUERY,
+    TOTAL_COLUMN,
     GridRequest,
     grid_block_slots,
     grid_count,
     grid_count_slots,
-    grid_query_name,
 )
 from segmenta.dashboard.queries.render import Explained, explain, run, template
 from segmenta.warehouse.connection import WarehouseReader
@@ -37,7 +38,9 @@ FIRST_BLOCK_ROWS = 100
 #: Products and returns listed in a customer's detail at most.
 TOP_PRODUCTS, MAX_RETURNS = 10, 20
 
-#: Columns of the CSV export, in order, with their headers.
+#: Columns of the CSV export, in order, with their headers: revenue, invoices, return_rate and
+#: last_purchase_date follow the date and country slicers; segment, churn, recency and frequency
+#: are the latest model run's, as of its as-of date (their headers say so where it is not plain).
 EXPORT_COLUMNS: dict[str, str] = {
     "customer_id": "customer_id",
     "display_name": "display_name",
@@ -47,15 +50,15 @@ EXPORT_COLUMNS: dict[str, str] = {
     "risk_band": "risk_band",
     "revenue": "revenue",
     "invoices": "invoices",
-    "recency_days": "recency_days",
-    "frequency": "frequency",
+    "recency_days": "recency_days_as_of_run",
+    "frequency": "frequency_as_of_run",
     "return_rate": "return_rate",
     "last_purchase_at": "last_purchase_date",
 }
 
 
 def _grid_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(
+    return frame.drop(TOTAL_COLUMN, strict=False).with_columns(
         pl.col("last_purchase_at").dt.strftime("%Y-%m-%d"),
         pl.col("revenue").round(2),
         pl.col("churn_probability").round(4),
@@ -68,13 +71,15 @@ def customer_page(
 ) -> tuple[pl.DataFrame, int]:
     """One block of the customers grid and the total row count for the same filters."""
     options = filter_options(reader)
-    name = grid_query_name(filters)
+    name = GRID_QUERY
     slots = grid_block_slots(request)
     limit = request.end_row - request.start_row
     rows = run(reader, name, filters, options, {"limit": limit, "offset": request.start_row}, slots)
-    if request.start_row == 0 and rows.height < limit:
-        total = rows.height
-    else:
+    if rows.height:
+        total = int(rows[TOTAL_COLUMN][0])
+    elif request.start_row == 0:
+        total = 0
+    else:  # a block past the end of the list: count it alone
         total = grid_count(reader, name, filters, options, slots["grid_filter"])
     return _grid_rows(rows), total
 
@@ -85,9 +90,7 @@ def customer_export(
     """Every row of the grid for the current filters, search, column filters and sort."""
     options = filter_options(reader)
     slots = grid_block_slots(request)
-    frame = run(
-        reader, grid_query_name(filters), filters, options, {"limit": limit, "offset": 0}, slots
-    )
+    frame = run(reader, GRID_QUERY, filters, options, {"limit": limit, "offset": 0}, slots)
     return _grid_rows(frame).select([pl.col(c).alias(h) for c, h in EXPORT_COLUMNS.items()])
 
 
@@ -132,7 +135,7 @@ def customer_detail(
 
 def explained(filters: Filters, options: FilterOptions) -> list[Explained]:
     """The queries the customers page runs for ``filters`` (the grid unsorted, no search)."""
-    name = grid_query_name(filters)
+    name = GRID_QUERY
     slots = grid_block_slots(GridRequest())
     clicked = {"customer_key": None}
     on_click = "when a customer is clicked ($customer_key: theirs)"
@@ -150,7 +153,7 @@ def explained(filters: Filters, options: FilterOptions) -> list[Explained]:
             filters,
             options,
             slots=grid_count_slots(slots["grid_filter"]),
-            note="the grid's row count (when the first block is full)",
+            note="the grid's row count (only for a block past the end of the list)",
         ),
         explain(
             name,

@@ -25,14 +25,15 @@ from segmenta.warehouse.connection import WarehouseReader
 __all__ = [
     "DEFAULT_SORT",
     "GRID_COLUMNS",
+    "GRID_QUERY",
     "MAX_PAGE_ROWS",
+    "TOTAL_COLUMN",
     "GridColumn",
     "GridRequest",
     "grid_block_slots",
     "grid_count",
     "grid_count_slots",
     "grid_filter",
-    "grid_query_name",
     "order_by",
 ]
 
@@ -66,6 +67,10 @@ GRID_COLUMNS: dict[str, GridColumn] = {
     "last_purchase_at": GridColumn("last_purchase_at", "date"),
 }
 DEFAULT_SORT = "revenue DESC NULLS LAST, customer_key"
+#: The column of a block of rows that holds the row count for the same filters.
+TOTAL_COLUMN = "grid_rows"
+#: The grid's query, the same for every filter state (line figures from ``agg_invoice_day``).
+GRID_QUERY = "customer_grid"
 
 _TEXT_OPS: dict[str, str] = {
     "contains": "contains(lower({col}), {p})",
@@ -262,17 +267,14 @@ def order_by(sort_model: Sequence[tuple[str, str]]) -> Fragment:
     return Fragment(", ".join([*terms, "customer_key"]))
 
 
-def grid_query_name(filters: Filters) -> str:
-    """The grid query: with line figures over the filtered period, or the run's features."""
-    return "customer_grid_period" if filters.has_line_filter else "customer_grid"
-
-
 def grid_block_slots(request: GridRequest) -> dict[str, Fragment]:
-    """Slots for a sorted block of grid rows ($limit and $offset bound by the caller)."""
+    """Slots for a sorted block of grid rows ($limit and $offset bound by the caller), each
+    row carrying the row count for the same filters (:data:`TOTAL_COLUMN`)."""
     order = order_by(request.sort_model)
     return {
         "grid_filter": grid_filter(request.filter_model, request.search),
-        "grid_select": Fragment("*"),
+        # the row count for the same filters, in the same pass (a window before the LIMIT)
+        "grid_select": Fragment(f"*, count(*) OVER () AS {TOTAL_COLUMN}"),
         "grid_page": Fragment(f"ORDER BY {order.sql} LIMIT $limit OFFSET $offset", order.params),
     }
 

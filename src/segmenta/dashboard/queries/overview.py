@@ -14,17 +14,14 @@ from segmenta.warehouse.connection import WarehouseReader
 __all__ = ["explained", "overview_kpis", "segment_summary"]
 
 
-def _summary_query(filters: Filters) -> str:
-    return "segment_summary" if filters.has_line_filter else "segment_summary_all_time"
-
-
 def segment_summary(reader: WarehouseReader, filters: Filters) -> pl.DataFrame:
-    """One row per segment: the study's table (see ``segment_summary.sql``).
+    """One row per segment, then a 'Not segmented' row (segment_id null) for covered customers
+    the latest run has not segmented: the study's table (see ``segment_summary.sql``).
 
-    Without a date or country filter the per-customer totals come from the model run's
-    features (``segment_summary_all_time.sql``: same definitions, no invoice line read).
+    The line figures come from ``agg_invoice_day`` for every filter state, so the figures
+    include the lines loaded since the last model run.
     """
-    return run(reader, _summary_query(filters), filters, filter_options(reader))
+    return run(reader, "segment_summary", filters, filter_options(reader))
 
 
 def overview_kpis(summary: pl.DataFrame) -> dict[str, Any]:
@@ -44,7 +41,10 @@ def overview_kpis(summary: pl.DataFrame) -> dict[str, Any]:
     invoices = int(summary["invoices"].sum())
     items = float(summary["items"].sum())
     returned = float(summary["returned_items"].sum())
-    top = summary.sort(["revenue", "segment_id"], descending=[True, False]).row(0, named=True)
+    segmented = summary.filter(pl.col("segment_id").is_not_null())
+    top: dict[str, Any] = {"segment": None, "revenue": 0.0}
+    if segmented.height:
+        top = segmented.sort(["revenue", "segment_id"], descending=[True, False]).row(0, named=True)
     return {
         "customers": customers,
         "revenue": revenue,
@@ -59,6 +59,6 @@ def overview_kpis(summary: pl.DataFrame) -> dict[str, Any]:
 def explained(filters: Filters, options: FilterOptions) -> list[Explained]:
     """The queries the overview page runs for ``filters``."""
     return [
-        explain(_summary_query(filters), filters, options, note="KPIs, charts and table"),
+        explain("segment_summary", filters, options, note="KPIs, charts and table"),
         explain("filter_segments", note="segment descriptions"),
     ]

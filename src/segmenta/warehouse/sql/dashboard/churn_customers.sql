@@ -1,8 +1,10 @@
--- churn_customers: one row per covered customer with a churn score, when a date or country
--- filter is set: key, id, name, home country, segment, churn probability and risk band (of the
--- latest run, as of its as-of date) and the gross revenue of their filtered purchase lines
--- (quantity > 0 on a non-cancellation invoice, from agg_invoice_day), to the penny. The churn page aggregates these rows
--- (distribution, by segment, by country) and ranks them by revenue x probability.
+-- churn_customers: one row per covered customer with a churn score, for every filter state:
+-- key, id, name, home country, segment, churn probability and risk band (of the latest run, as
+-- of its as-of date) and the gross revenue of their filtered purchase lines (quantity > 0 on a
+-- non-cancellation invoice; every line when no date or country filter is set), from
+-- agg_invoice_day, which every load keeps current, to the penny. The churn page aggregates
+-- these rows (distribution, by segment, by country) and ranks them by revenue x probability.
+-- Customers the run has not scored (first seen after it) are not listed: they have no score.
 WITH
 customers AS (
     SELECT c.customer_key, c.customer_id, c.display_name, c.country, c.segment_id, c.segment,
@@ -13,12 +15,13 @@ customers AS (
 lines AS (
     SELECT f.customer_key, sum(f.revenue) AS revenue
     FROM agg_invoice_day f
-    JOIN customers c ON c.customer_key = f.customer_key
-    WHERE {{line_filter}}
+    WHERE f.customer_key IN (SELECT customer_key FROM customers)
+      AND {{line_filter}}
     GROUP BY f.customer_key
 )
 SELECT
     c.customer_key, c.customer_id, c.display_name, c.country, c.segment_id, c.segment,
     c.churn_probability, c.risk_band, round(coalesce(l.revenue, 0), 2) AS revenue
 FROM customers c
-JOIN lines l ON l.customer_key = c.customer_key;
+LEFT JOIN lines l ON l.customer_key = c.customer_key
+WHERE {{coverage_filter}};

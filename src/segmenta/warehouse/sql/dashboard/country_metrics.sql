@@ -1,12 +1,22 @@
 -- country_metrics: one row per country (of the invoice line) with filtered lines of covered
--- customers: customers buying there, gross revenue, purchase invoices, revenue per customer
--- and churn rate (the mean churn probability of those customers); iso_alpha3 is NULL for
+-- customers (the run's and those it has not segmented yet): customers buying there, gross
+-- revenue, purchase invoices, revenue per customer and churn rate (the mean churn probability
+-- of those customers the run scored, as of its as-of date); iso_alpha3 is NULL for
 -- non-countries (European Community, Unspecified). Most revenue first. One pass over
 -- agg_invoice_day by (country, customer); an invoice has one customer, so invoices add up.
 WITH
+people AS (
+    -- the run's customers, and the analytics population's customers with lines it has not
+    -- segmented yet (no churn probability), as on the overview
+    SELECT d.customer_key, s.segment_id, s.risk_band, s.churn_probability
+    FROM dim_customer d
+    LEFT JOIN customer_360 s ON s.customer_key = d.customer_key
+    WHERE s.customer_key IS NOT NULL
+       OR (d.customer_key <> 0 AND NOT d.is_excluded AND d.first_purchase_at IS NOT NULL)
+),
 customers AS (
     SELECT c.customer_key, c.churn_probability
-    FROM customer_360 c
+    FROM people c
     WHERE {{customer_filter}}
 ),
 pairs AS (
