@@ -23,6 +23,10 @@ DEFAULT_SLOW_QUERY_MS = 500.0
 DEFAULT_MIN_INVOICE_DATE = date(1990, 1, 1)
 
 
+class SettingsError(ValueError):
+    """A ``SEGMENTA_*`` variable whose value is not of its kind (the CLI: one line, exit 2)."""
+
+
 def _date(name: str, default: date) -> date:
     value = _env(name)
     if not value:
@@ -30,9 +34,34 @@ def _date(name: str, default: date) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(
+        raise SettingsError(
             f"{ENV_PREFIX}{name}: expected a date like 1990-01-01, got {value!r}"
         ) from None
+
+
+def _number(name: str, default: float, kind: type[int] | type[float]) -> Any:
+    """``SEGMENTA_<name>`` as an int or a float, ``default`` when unset or empty."""
+    value = _env(name)
+    if not value:
+        return kind(default)
+    try:
+        return kind(value.strip())
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise SettingsError(f"{ENV_PREFIX}{name}: expected {what}, got {value!r}") from None
+
+
+#: the values SEGMENTA_LOG_LEVEL may take
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level() -> str:
+    value = (_env("LOG_LEVEL") or "INFO").strip().upper()
+    if value not in LOG_LEVELS:
+        raise SettingsError(
+            f"{ENV_PREFIX}LOG_LEVEL: expected one of {', '.join(LOG_LEVELS)}, got {value!r}"
+        )
+    return value
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -90,9 +119,9 @@ class Settings:
         base = cls(
             warehouse=Path(_env("WAREHOUSE", "warehouse.duckdb") or "warehouse.duckdb"),
             host=_env("HOST", "127.0.0.1") or "127.0.0.1",
-            port=int(_env("PORT", "8050") or 8050),
+            port=_number("PORT", 8050, int),
             debug=(_env("DEBUG", "0") or "0").lower() in {"1", "true", "yes"},
-            seed=int(_env("SEED", "42") or 42),
+            seed=_number("SEED", 42, int),
             users_file=Path(p) if (p := _env("USERS_FILE")) else None,
             auth_mode=(_env("AUTH", "basic") or "basic").lower(),
             trusted_proxies=tuple(
@@ -102,12 +131,12 @@ class Settings:
             ),
             secret_key=_secret(),
             memory_limit=_env("MEMORY_LIMIT", "4GB") or "4GB",
-            sql_row_limit=int(_env("SQL_ROW_LIMIT", "10000") or 10000),
-            sql_timeout_s=float(_env("SQL_TIMEOUT_S", "10") or 10),
-            slow_query_ms=float(_env("SLOW_QUERY_MS", "500") or DEFAULT_SLOW_QUERY_MS),
-            log_level=(_env("LOG_LEVEL", "INFO") or "INFO").upper(),
-            workers=int(_env("WORKERS", "4") or 4),
-            threads=int(_env("THREADS", "4") or 4),
+            sql_row_limit=_number("SQL_ROW_LIMIT", 10_000, int),
+            sql_timeout_s=_number("SQL_TIMEOUT_S", 10.0, float),
+            slow_query_ms=_number("SLOW_QUERY_MS", DEFAULT_SLOW_QUERY_MS, float),
+            log_level=_log_level(),
+            workers=_number("WORKERS", 4, int),
+            threads=_number("THREADS", 4, int),
             min_invoice_date=_date("MIN_INVOICE_DATE", DEFAULT_MIN_INVOICE_DATE),
             date_format=_env("DATE_FORMAT") or None,
         )

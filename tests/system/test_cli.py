@@ -146,3 +146,28 @@ def test_model_features_flag_reaches_the_run(
     features = con.execute("SELECT parameters->'features' FROM latest_run").fetchall()[0][0]
     con.close()
     assert json.loads(features) == ["annual_income_k", "spending_score"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("SEGMENTA_PORT", "eighty", "SEGMENTA_PORT: expected a whole number, got 'eighty'"),
+        ("SEGMENTA_SQL_TIMEOUT_S", "10s", "SEGMENTA_SQL_TIMEOUT_S: expected a number"),
+        ("SEGMENTA_MIN_INVOICE_DATE", "1990", "SEGMENTA_MIN_INVOICE_DATE: expected a date"),
+        ("SEGMENTA_LOG_LEVEL", "loud", "SEGMENTA_LOG_LEVEL: expected one of DEBUG, INFO"),
+    ],
+)
+def test_a_malformed_setting_is_one_line_and_exit_2(
+    variable: str,
+    value: str,
+    expected: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv(variable, value)
+    assert main(["status", "--warehouse", str(tmp_path / "none.duckdb")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("segmenta status: error: ")
+    assert expected in err[0]

@@ -57,6 +57,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 USER_ERRORS = frozenset(
     {
         "segmenta.cli.errors.CliError",
+        "segmenta.settings.SettingsError",
         "segmenta.etl.errors.InputError",
         "segmenta.warehouse.analyst.QueryRefusedError",
         "segmenta.warehouse.connection.WarehouseMissingError",
@@ -80,9 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from segmenta.logs import configure
 
     args = build_parser().parse_args(argv)
-    settings = _settings(args)
-    configure(settings.log_level)
     try:
+        settings = _settings(args)
+        configure(settings.log_level)
         return COMMANDS[args.command](args, settings)
     except Exception as exc:
         message = str(exc) if is_user_error(exc) else resource_failure(exc)
