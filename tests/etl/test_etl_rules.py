@@ -155,7 +155,10 @@ def test_unparseable_values_name_the_column_and_value(tmp_path: Path) -> None:
     assert "whole number" in reasons[2]
     assert reasons[3].startswith("column 'InvoiceDate': expected a date like")
     assert "'yesterday'" in reasons[3]
-    assert reasons[4] == "column 'UnitPrice': expected a finite number, got 'cheap'"
+    assert reasons[4] == (
+        "column 'UnitPrice': expected a number with at most 3 decimals, below 1,000,000,000, "
+        "got 'cheap'"
+    )
     assert reasons[5] == "column 'InvoiceNo': value missing"
     assert r.accepted["source_row"].to_list() == [6]
     kept = r.rejected_details

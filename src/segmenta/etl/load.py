@@ -375,6 +375,8 @@ def ingest(
         with write_transaction(warehouse, memory_limit=memory_limit, threads=threads) as con:
             engine = DuckDBEngine(con)
             engine.execute("etl/upgrade_load_log.sql")
+            if engine.rows("etl/float_money_columns.sql"):
+                engine.execute("etl/upgrade_money.sql")
             engine.execute("etl/ensure_unknown_members.sql")
             for path, raw in raws:
                 results.append(

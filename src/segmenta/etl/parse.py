@@ -68,16 +68,30 @@ def _parse_quantity(header: str, dtype: pl.DataType) -> pl.Expr:
     return pl.when(as_float == as_float.round(0)).then(as_float).cast(pl.Int64, strict=False)
 
 
+#: the exact type of a unit price in the warehouse (fact_invoice_line.unit_price)
+PRICE_TYPE = pl.Decimal(12, 3)
+#: what a unit price must be (the parse check's expectation)
+PRICE_EXPECTED = "a number with at most 3 decimals, below 1,000,000,000"
+
+
 def _parse_price(header: str, dtype: pl.DataType, decimal_comma: bool) -> pl.Expr:
-    """Finite Float64 prices; currency signs and spaces dropped, decimal commas read."""
+    """Exact Decimal(12, 3) prices; currency signs and spaces dropped, decimal commas read.
+
+    Text is read as the decimal it spells ("2.55" is exactly 2.550); a float as the decimal
+    of its shortest spelling. A price with more than 3 decimals ("1.2345", not "2.5500") or
+    out of range is null, so ``parse_values`` rejects the row: money is never rounded."""
     if dtype.is_numeric():
-        price = pl.col(header).cast(pl.Float64)
+        number = pl.col(header).cast(pl.Float64)
+        exact = number.cast(PRICE_TYPE, strict=False)
+        fits = exact.cast(pl.Float64) == number
     else:
         text = _as_text(header).str.replace_all(r"[£$€\s]", "")
         if decimal_comma:
             text = text.str.replace(r"^(-?\d+),(\d+)$", "$1.$2")
-        price = text.cast(pl.Float64, strict=False)
-    return pl.when(price.is_finite()).then(price)
+        number = text.cast(pl.Float64, strict=False)
+        exact = text.cast(PRICE_TYPE, strict=False)
+        fits = ~text.str.contains(r"\.\d{3}0*[1-9]") & (exact.cast(pl.Float64) == number)
+    return pl.when(number.is_finite() & fits).then(exact)
 
 
 def _parse_timestamp(
@@ -179,7 +193,7 @@ def parse_values(
         schema,
         [
             ("quantity", qty, "a whole number"),
-            ("unit_price", price, "a finite number"),
+            ("unit_price", price, PRICE_EXPECTED),
             ("invoice_date", ts, f"a date like '{_date_example(chosen_format)}'"),
         ],
     )

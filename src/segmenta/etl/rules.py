@@ -61,8 +61,9 @@ RULES: tuple[Rule, ...] = (
         "parse_values",
         "parse",
         "Rows whose invoice number, stock code, date, quantity or unit price is missing or not "
-        "readable (a quantity that is not a whole number, a date in no known format) are rejected, "
-        "naming the column and the value.",
+        "readable (a quantity that is not a whole number, a unit price with more than 3 decimals, "
+        "which is never rounded, a date in no known format) are rejected, naming the column and "
+        "the value.",
     ),
     Rule(
         "uppercase_codes",

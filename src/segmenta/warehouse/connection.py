@@ -20,6 +20,7 @@ before or after the swap; production never sets it.
 from __future__ import annotations
 
 import contextlib
+import decimal
 import fcntl
 import logging
 import os
@@ -366,22 +367,28 @@ class WarehouseReader:
         return self._identity
 
     def query(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
-        """Run one query with bound parameters and return a Polars frame."""
+        """Run one query with bound parameters and return a Polars frame.
+
+        Money is summed exactly in SQL (DECIMAL); its columns arrive here as Float64, for the
+        charts and the arithmetic of the pages (round to pennies to compare)."""
         cur = self.cursor()
         started = time.perf_counter()
         try:
-            return cur.sql(sql, params=params).pl()
+            frame = cur.sql(sql, params=params).pl()
+            return frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
         finally:
             cur.close()
             _log_if_slow(sql, started, self.slow_query_ms)
 
     def scalar(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
-        """The first column of the first row of one query (None if it returns no row)."""
+        """The first column of the first row of one query (None if it returns no row; a DECIMAL
+        as a float, as in :meth:`query`)."""
         cur = self.cursor()
         started = time.perf_counter()
         try:
             rows = cur.execute(sql, params or []).fetchall()
-            return rows[0][0] if rows else None
+            value = rows[0][0] if rows else None
+            return float(value) if isinstance(value, decimal.Decimal) else value
         finally:
             cur.close()
             _log_if_slow(sql, started, self.slow_query_ms)

@@ -2,7 +2,7 @@
 -- key, id, name, home country, segment, churn probability and risk band (of the latest run, as
 -- of its as-of date) and the gross revenue of their filtered purchase lines (quantity > 0 on a
 -- non-cancellation invoice; every line when no date or country filter is set), from
--- agg_invoice_day, which every load keeps current, to the penny. The churn page aggregates
+-- agg_invoice_day, which every load keeps current (an exact DECIMAL sum). The churn page aggregates
 -- these rows (distribution, by segment, by country) and ranks them by revenue x probability.
 -- Customers the run has not scored (first seen after it) are not listed: they have no score.
 WITH
@@ -21,7 +21,7 @@ lines AS (
 )
 SELECT
     c.customer_key, c.customer_id, c.display_name, c.country, c.segment_id, c.segment,
-    c.churn_probability, c.risk_band, round(coalesce(l.revenue, 0), 2) AS revenue
+    c.churn_probability, c.risk_band, coalesce(l.revenue, 0) AS revenue
 FROM customers c
 LEFT JOIN lines l ON l.customer_key = c.customer_key
 WHERE {{coverage_filter}};

@@ -1,6 +1,6 @@
 -- product_buyers: one row per covered customer who bought product $product_key in the filtered
 -- lines, the $limit who spent most on it first: customer key, id and name, country, segment,
--- units, gross revenue (rounded to the penny) and purchase invoices of that product, last
+-- units, gross revenue (exact DECIMAL) and purchase invoices of that product, last
 -- purchase of it.
 WITH
 customers AS (
@@ -13,7 +13,7 @@ bought AS (
     SELECT
         f.customer_key,
         CAST(sum(f.quantity) AS BIGINT) AS quantity,
-        round(sum(f.amount), 2)         AS revenue,  -- to the penny: a stable order
+        sum(f.amount)                   AS revenue,
         count(DISTINCT f.invoice_no)    AS invoices,
         max(f.invoice_ts)               AS last_bought_at
     FROM fact_invoice_line f

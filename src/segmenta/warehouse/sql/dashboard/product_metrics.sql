@@ -3,8 +3,8 @@
 -- (quantity > 0 on a non-cancellation invoice), purchase lines, units returned (minus the
 -- quantity of return lines), return rate (units returned / units bought), lines on
 -- cancellation invoices and the cancellation rate (cancellation lines / (purchase lines +
--- cancellation lines)). Revenue is rounded to the penny, so that rankings do not depend on the
--- order a parallel sum adds up. Most revenue first; the page ranks them.
+-- cancellation lines)). Revenue is an exact DECIMAL sum, so rankings do not depend on the order
+-- a parallel sum adds up. Most revenue first; the page ranks them.
 -- Reads agg_product_day, whose rows carry the latest run's segment and risk band: a row is
 -- covered when its (segment, risk band) is one the customer filter lets through.
 WITH
@@ -22,7 +22,7 @@ lines AS (
 per_product AS (
     SELECT
         product_key,
-        round(sum(revenue), 2)                  AS revenue,
+        sum(revenue)                            AS revenue,
         CAST(sum(quantity) AS BIGINT)           AS quantity,
         CAST(sum(purchase_lines) AS BIGINT)     AS purchase_lines,
         CAST(sum(returned) AS BIGINT)           AS returned,

@@ -10,7 +10,7 @@ groups AS (
 SELECT
     f.product_key,
     make_date(f.date_key // 10000, f.date_key // 100 % 100, 1) AS month,
-    round(sum(f.revenue), 2)                                    AS revenue,  -- to the penny: parallel sums differ in the last bits
+    sum(f.revenue)                                              AS revenue,
     CAST(sum(f.quantity) AS BIGINT)                             AS quantity
 FROM agg_product_day f
 JOIN groups g ON g.segment_id = f.segment_id AND g.risk_band IS NOT DISTINCT FROM f.risk_band

@@ -22,8 +22,7 @@ compared AS (
     SELECT
         coalesce(f.load_id, i.load_id, p.load_id) AS load_id,
         coalesce(f.lines, 0) = coalesce(i.lines, 0)
-            AND abs(coalesce(f.revenue, 0) - coalesce(i.revenue, 0))
-                <= 1e-6 * greatest(1, abs(coalesce(f.revenue, 0)))  -- sums in another order
+            AND coalesce(f.revenue, 0) = coalesce(i.revenue, 0)  -- exact DECIMAL sums
             AND coalesce(f.purchase_lines, 0) = coalesce(p.purchase_lines, 0) AS ok
     FROM facts f
     FULL JOIN invoice_day i ON i.load_id = f.load_id

@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS agg_invoice_day (
     date_key        INTEGER NOT NULL,   -- dim_date.date_key (yyyymmdd) of the lines' invoice day
     lines           INTEGER NOT NULL,   -- invoice lines
     purchase_lines  INTEGER NOT NULL,   -- lines with quantity > 0 on a non-cancellation invoice
-    revenue         DOUBLE NOT NULL,    -- gross: sum of amount over the purchase lines
+    revenue         DECIMAL(38, 3) NOT NULL, -- gross: sum of amount over the purchase lines (exact)
     items           BIGINT NOT NULL,    -- units bought: sum of quantity over the purchase lines
     returned_items  BIGINT NOT NULL     -- units returned: minus the sum of quantity of return lines
 );

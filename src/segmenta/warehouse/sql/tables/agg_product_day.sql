@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS agg_product_day (
     date_key        INTEGER NOT NULL,   -- dim_date.date_key (yyyymmdd) of the lines' invoice day
     segment_id      INTEGER,            -- customer_segment.segment_id in run_id
     risk_band       VARCHAR,            -- churn_score.risk_band in run_id
-    revenue         DOUBLE NOT NULL,    -- gross: sum of amount over the purchase lines
+    revenue         DECIMAL(38, 3) NOT NULL, -- gross: sum of amount over the purchase lines (exact)
     quantity        BIGINT NOT NULL,    -- units bought over the purchase lines
     purchase_lines  INTEGER NOT NULL,   -- lines with quantity > 0 on a non-cancellation invoice
     returned        BIGINT NOT NULL,    -- units returned: minus the sum of quantity of lines < 0

@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS customer_features (
     customer_key        INTEGER NOT NULL, -- dim_customer.customer_key
     recency_days        DOUBLE,   -- days from the last purchase to as_of_date
     frequency           DOUBLE,   -- distinct purchase invoices
-    monetary            DOUBLE,   -- gross revenue of purchases
+    monetary            DOUBLE,   -- gross revenue of purchases: the exact DECIMAL sum of amount,
+                                  -- as a float for the models (round to pennies to compare)
     items               DOUBLE,   -- units bought
     unique_items        DOUBLE,   -- distinct stock codes bought
     avg_ticket          DOUBLE,   -- mean amount per purchase line
