@@ -43,6 +43,7 @@ from segmenta.dashboard.queries import cache, common
 from segmenta.dashboard.queries import products as products_q
 from segmenta.settings import Settings
 from segmenta.testing.callbacks import CallbackClient
+from segmenta.testing.score_form import post_score_form
 from segmenta.warehouse.connection import WarehouseReader, current_file
 
 
@@ -102,43 +103,7 @@ def representative_filters(reader: WarehouseReader) -> dict[str, str]:
 
 def score_form(caller: Caller, store: str, values: dict[str, Any]) -> bytes:
     """Drive the score page's callback, whose form fields are pattern-matching ids."""
-    dep = caller.callbacks.dependency(f"{ids.SCORE_RESULT}.children")
-
-    def field(kind: str, name: str) -> dict[str, str]:
-        return {"index": name, "type": kind}
-
-    names = list(values)
-    payload = {
-        "output": dep["output"],
-        "outputs": [
-            {"id": ids.SCORE_RESULT, "property": "children"},
-            {"id": ids.SCORE_DISTANCES, "property": "figure"},
-            {"id": ids.SCORE_PROJECTION, "property": "figure"},
-            [{"id": field(ids.SCORE_FIELD, n), "property": "invalid"} for n in names],
-            [{"id": field(ids.SCORE_FEEDBACK, n), "property": "children"} for n in names],
-            {"id": ids.SCORE_ERROR, "property": "children"},
-        ],
-        "inputs": [
-            {"id": ids.SCORE_SUBMIT, "property": "n_clicks", "value": 1},
-            {"id": ids.FILTER_STORE, "property": "data", "value": store},
-        ],
-        "state": [
-            [
-                {"id": field(ids.SCORE_FIELD, n), "property": "value", "value": values[n]}
-                for n in names
-            ],
-            [
-                {
-                    "id": field(ids.SCORE_FIELD, n),
-                    "property": "id",
-                    "value": field(ids.SCORE_FIELD, n),
-                }
-                for n in names
-            ],
-        ],
-        "changedPropIds": [f"{ids.SCORE_SUBMIT}.n_clicks"],
-    }
-    reply = caller.callbacks.post(payload)
+    reply = post_score_form(caller.callbacks, values, store)
     if reply.status != 200:
         raise RuntimeError(f"score form: HTTP {reply.status}")
     return reply.body

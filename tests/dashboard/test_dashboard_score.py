@@ -19,6 +19,8 @@ from segmenta.dashboard import app as dashboard_app
 from segmenta.dashboard.queries import model as model_q
 from segmenta.models import scoring
 from segmenta.settings import Settings
+from segmenta.testing.callbacks import CallbackClient
+from segmenta.testing.score_form import post_score_form
 from segmenta.warehouse.connection import WarehouseReader, current_file
 from segmenta.warehouse.renames import rename_segment
 from tests.helpers import csv_text, write_csv
@@ -240,47 +242,9 @@ def call_score(
     client: FlaskClient, values: dict[str, Any], store: str = "", n_clicks: int = 1
 ) -> dict[str, Any]:
     """Post the score callback with the form's fields (pattern-matching ids) as the browser does."""
-    deps = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in deps if d["output"].startswith(f"..{ids.SCORE_RESULT}.children"))
-    names = list(values)
-
-    def field_id(kind: str, name: str) -> dict[str, str]:
-        return {"index": name, "type": kind}
-
-    outputs = [
-        {"id": ids.SCORE_RESULT, "property": "children"},
-        {"id": ids.SCORE_DISTANCES, "property": "figure"},
-        {"id": ids.SCORE_PROJECTION, "property": "figure"},
-        [{"id": field_id(ids.SCORE_FIELD, n), "property": "invalid"} for n in names],
-        [{"id": field_id(ids.SCORE_FEEDBACK, n), "property": "children"} for n in names],
-        {"id": ids.SCORE_ERROR, "property": "children"},
-    ]
-    payload = {
-        "output": dep["output"],
-        "outputs": outputs,
-        "inputs": [
-            {"id": ids.SCORE_SUBMIT, "property": "n_clicks", "value": n_clicks},
-            {"id": ids.FILTER_STORE, "property": "data", "value": store},
-        ],
-        "state": [
-            [
-                {"id": field_id(ids.SCORE_FIELD, n), "property": "value", "value": values[n]}
-                for n in names
-            ],
-            [
-                {
-                    "id": field_id(ids.SCORE_FIELD, n),
-                    "property": "id",
-                    "value": field_id(ids.SCORE_FIELD, n),
-                }
-                for n in names
-            ],
-        ],
-        "changedPropIds": [f"{ids.SCORE_SUBMIT}.n_clicks"],
-    }
-    response = client.post("/_dash-update-component", json=payload)
-    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
-    return response.get_json()["response"]
+    reply = post_score_form(CallbackClient(client), values, store, n_clicks)
+    assert reply.status == 200, reply.body[:2000]
+    return json.loads(reply.body)["response"]
 
 
 def _outputs_by_key(out: dict[str, Any]) -> dict[str, Any]:

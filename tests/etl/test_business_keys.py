@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
@@ -13,6 +12,7 @@ from segmenta.cli import main
 from segmenta.etl.load import ingest
 from segmenta.warehouse.doctor import warehouse_checks
 from tests.helpers import csv_text, write_csv
+from tests.helpers import warehouse_rows as query
 
 JAN = [
     "536365,85123A,WHITE HEART,6,2010-12-01 08:26:00,2.55,17850,United Kingdom",
@@ -32,14 +32,6 @@ JAN_FIXED = [
     "536365,71053,WHITE LANTERN,6,2010-12-01 08:26:00,3.39,17851,United Kingdom",
     "536365,22960,JAM MAKING SET,1,2010-12-01 08:26:00,4.25,17851,United Kingdom",
 ]
-
-
-def query(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def accounting(path: Path) -> list[tuple]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from segmenta.etl.errors import InputError
 from segmenta.etl.load import ingest
 from tests.helpers import csv_text, write_csv
+from tests.helpers import warehouse_rows as query
 
 LINES = [
     "536365,85123A,WHITE HEART,6,2010-12-01 08:26:00,2.55,17850,United Kingdom",
@@ -23,14 +23,6 @@ LINES = [
     "536383,85123A,WHITE HEART,1,2010-12-05 10:41:00,0,12583,France",
     "536384,85123A,WHITE HEART,2,2010-12-06 10:41:00,2.55,12346,EIRE",
 ]
-
-
-def query(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture

@@ -17,16 +17,9 @@ from segmenta.etl.load import ingest
 from segmenta.warehouse.connection import WarehouseReader
 from segmenta.warehouse.doctor import warehouse_checks
 from tests.helpers import csv_text, write_csv
+from tests.helpers import warehouse_rows as rows
 
 PENNY = Decimal("0.01")
-
-
-def rows(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 LINES = [

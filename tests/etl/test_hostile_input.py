@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,16 +17,9 @@ from segmenta.etl.load import ingest
 from segmenta.etl.read import read_table
 from segmenta.warehouse.analyst import run_read_only_query, to_csv
 from tests.helpers import HEADER, csv_text, write_csv
+from tests.helpers import warehouse_rows as rows
 
 GOOD = "536365,85123A,WHITE HEART,6,2010-12-01 08:26:00,2.55,17850,United Kingdom"
-
-
-def rows(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.mark.parametrize(

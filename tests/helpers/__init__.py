@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 HEADER = [
@@ -84,3 +85,12 @@ def demo_warehouse_at(base: Path, *, with_customer_table: bool = True) -> Path:
             run_model(warehouse, seed=DEMO_SEED)
             done.touch()
     return warehouse
+
+
+def warehouse_rows(path: Path, sql: str) -> list[tuple]:
+    """The rows of a test-only check query over the warehouse file ``path``, opened read-only."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()

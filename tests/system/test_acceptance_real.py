@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from segmenta.etl.load import ingest
+from tests.helpers import warehouse_rows as q
 
 pytestmark = pytest.mark.real_data
 
@@ -17,14 +17,6 @@ def real_warehouse(online_retail: Path, tmp_path_factory: pytest.TempPathFactory
     wh = tmp_path_factory.mktemp("real") / "real.duckdb"
     ingest(wh, [online_retail])
     return wh
-
-
-def q(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_customer_population_matches_the_study(real_warehouse: Path) -> None:

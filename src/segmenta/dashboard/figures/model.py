@@ -84,28 +84,46 @@ def silhouette_figure(sweep: pl.DataFrame) -> Figure:
     return _sweep_figure(sweep, "silhouette", "Silhouette", ".3f")
 
 
-def scatter_figure(sample: pl.DataFrame, colors: dict[str, str], segments: list[str]) -> Figure:
-    """The sampled customers on the first two principal components, one trace per segment."""
-    if sample.is_empty():
-        return empty_figure("No customer under the current filter")
-    traces = []
+def segment_points(
+    sample: pl.DataFrame,
+    colors: dict[str, str],
+    segments: list[str],
+    *,
+    size: int,
+    opacity: float,
+) -> list[tuple[dict[str, Any], pl.DataFrame]]:
+    """One marker trace per segment with customers in ``sample`` (on the first two principal
+    components ``pc1``/``pc2``), with the segment's rows; the model and score pages' scatters."""
+    found = []
     for segment in segments:
         rows = sample.filter(pl.col("segment") == segment)
         if rows.is_empty():
             continue
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": segment,
-                "x": rows["pc1"].to_list(),
-                "y": rows["pc2"].to_list(),
-                "marker": {"size": 5, "color": color_of(colors, segment), "opacity": 0.7},
-                "customdata": rows.select("display_name", "churn_probability").rows(),
-                "hovertemplate": f"<b>%{{customdata[0]}}</b><br>{segment}"
-                "<br>PC1 %{x:.2f}, PC2 %{y:.2f}<br>churn %{customdata[1]:.0%}<extra></extra>",
-            }
-        )
+        trace = {
+            "type": "scatter",
+            "mode": "markers",
+            "name": segment,
+            "x": rows["pc1"].to_list(),
+            "y": rows["pc2"].to_list(),
+            "marker": {"size": size, "color": color_of(colors, segment), "opacity": opacity},
+        }
+        found.append((trace, rows))
+    return found
+
+
+def scatter_figure(sample: pl.DataFrame, colors: dict[str, str], segments: list[str]) -> Figure:
+    """The sampled customers on the first two principal components, one trace per segment."""
+    if sample.is_empty():
+        return empty_figure("No customer under the current filter")
+    traces = [
+        {
+            **trace,
+            "customdata": rows.select("display_name", "churn_probability").rows(),
+            "hovertemplate": f"<b>%{{customdata[0]}}</b><br>{trace['name']}"
+            "<br>PC1 %{x:.2f}, PC2 %{y:.2f}<br>churn %{customdata[1]:.0%}<extra></extra>",
+        }
+        for trace, rows in segment_points(sample, colors, segments, size=5, opacity=0.7)
+    ]
     return figure(
         traces,
         margin={"l": 8, "r": 16, "t": 8, "b": 8},

@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from segmenta.dashboard.figures.model import segment_points
 from segmenta.dashboard.theme import Figure, color_of, figure
 
 
@@ -49,22 +50,10 @@ def projection_figure(
     sample: pl.DataFrame, result: dict[str, Any], colors: dict[str, str], segments: list[str]
 ) -> Figure:
     """The covered customers' sample on the principal components, the scored customer a star."""
-    traces: list[dict[str, Any]] = []
-    for segment in segments:
-        rows = sample.filter(pl.col("segment") == segment)
-        if rows.is_empty():
-            continue
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": segment,
-                "x": rows["pc1"].to_list(),
-                "y": rows["pc2"].to_list(),
-                "marker": {"size": 4, "color": color_of(colors, segment), "opacity": 0.35},
-                "hovertemplate": f"{segment}<extra></extra>",
-            }
-        )
+    traces: list[dict[str, Any]] = [
+        {**trace, "hovertemplate": f"{trace['name']}<extra></extra>"}
+        for trace, _ in segment_points(sample, colors, segments, size=4, opacity=0.35)
+    ]
     traces.append(
         {
             "type": "scatter",
